@@ -1,0 +1,452 @@
+// -*- Mode: Go; indent-tabs-mode: t -*-
+
+/*
+ * Copyright (C) 2026 The snapd-shm Authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License version 3 as
+ * published by the Free Software Foundation.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ */
+package builtin
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapcore/snapd/dirs"
+	"github.com/snapcore/snapd/interfaces"
+	"github.com/snapcore/snapd/interfaces/apparmor"
+	"github.com/snapcore/snapd/interfaces/mount"
+	"github.com/snapcore/snapd/osutil"
+	"github.com/snapcore/snapd/snap"
+	"github.com/snapcore/snapd/snap/snaptest"
+	"github.com/snapcore/snapd/testutil"
+)
+
+type SharedMemoryInterfaceSuite struct {
+	testutil.BaseTest
+	iface interfaces.Interface
+
+	slotInfo   *snap.SlotInfo
+	slot       *interfaces.ConnectedSlot
+	plugInfo   *snap.PlugInfo
+	plug       *interfaces.ConnectedPlug
+	systemSlot *interfaces.ConnectedSlot
+}
+
+var _ = Suite(&SharedMemoryInterfaceSuite{})
+
+const sharedMemoryProviderYaml = `name: provider
+version: 0
+apps:
+  app:
+    slots: [shmem]
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: my-ipc
+    write: [students, "lock-*"]
+    read: [teachers]
+`
+
+const sharedMemoryConsumerYaml = `name: consumer
+version: 0
+apps:
+  app:
+    plugs: [my-ipc]
+plugs:
+  my-ipc:
+    interface: shared-memory
+`
+
+const sharedMemoryPrivateYaml = `name: private-shm
+version: 0
+apps:
+  app:
+    plugs: [shared-memory]
+plugs:
+  shared-memory:
+    private: true
+`
+
+const sharedMemoryCoreYaml = `name: core
+version: 0
+type: os
+slots:
+  shared-memory:
+`
+
+func (s *SharedMemoryInterfaceSuite) SetUpTest(c *C) {
+	s.BaseTest.SetUpTest(c)
+	s.iface = MustInterface("shared-memory")
+	dirs.SetRootDir(c.MkDir())
+	s.AddCleanup(func() { dirs.SetRootDir("/") })
+
+	s.slot, s.slotInfo = s.sanitizedSlot(c, sharedMemoryProviderYaml, nil, "shmem")
+	s.plug, s.plugInfo = s.sanitizedPlug(c, sharedMemoryConsumerYaml, nil, "my-ipc")
+	s.systemSlot, _ = MockConnectedSlot(c, sharedMemoryCoreYaml, nil, "shared-memory")
+}
+
+func (s *SharedMemoryInterfaceSuite) TearDownTest(c *C) {
+	s.BaseTest.TearDownTest(c)
+}
+
+// sanitizedPlug returns a plug as snapd connects it: after BeforePreparePlug.
+func (s *SharedMemoryInterfaceSuite) sanitizedPlug(c *C, yaml string, si *snap.SideInfo, name string) (*interfaces.ConnectedPlug, *snap.PlugInfo) {
+	plug, plugInfo := MockConnectedPlug(c, yaml, si, name)
+	c.Assert(interfaces.BeforePreparePlug(s.iface, plugInfo), IsNil)
+	return interfaces.NewConnectedPlug(plugInfo, plug.AppSet(), nil, nil), plugInfo
+}
+
+// sanitizedSlot returns a slot as snapd connects it: after BeforePrepareSlot.
+func (s *SharedMemoryInterfaceSuite) sanitizedSlot(c *C, yaml string, si *snap.SideInfo, name string) (*interfaces.ConnectedSlot, *snap.SlotInfo) {
+	slot, slotInfo := MockConnectedSlot(c, yaml, si, name)
+	c.Assert(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil)
+	return interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), nil, nil), slotInfo
+}
+
+func (s *SharedMemoryInterfaceSuite) TestName(c *C) {
+	c.Check(s.iface.Name(), Equals, "shared-memory")
+}
+
+func (s *SharedMemoryInterfaceSuite) TestStaticInfo(c *C) {
+	si := interfaces.StaticInfoOf(s.iface)
+	c.Check(si.Summary, Equals, "allows two snaps to use predefined shared memory objects")
+	c.Check(si.ImplicitOnCore, Equals, true)
+	c.Check(si.ImplicitOnClassic, Equals, true)
+	c.Check(si.AffectsPlugOnRefresh, Equals, true)
+	c.Check(si.BaseDeclarationSlots, testutil.Contains, "deny-auto-connection: true")
+	c.Check(si.BaseDeclarationPlugs, testutil.Contains, "shared-memory: $PLUG(shared-memory)")
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotDefaults(c *C) {
+	c.Check(s.slotInfo.Attrs["shared-memory"], Equals, "my-ipc")
+
+	_, slotInfo := s.sanitizedSlot(c, `name: provider
+version: 0
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: ""
+    read: [a]
+`, nil, "shmem")
+	c.Check(slotInfo.Attrs["shared-memory"], Equals, "shmem")
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotAcceptsNames(c *C) {
+	for _, name := range []string{
+		"a", "*", "foo*", "*.lock", "a*b*c", "a b", "..a", "a..", "...", "#", "a,b",
+		"@", "$x", "é", "sem.foo", "snap.other",
+	} {
+		yaml := fmt.Sprintf("name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    write: [%q]\n", name)
+		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, Commentf("name %q", name))
+	}
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
+	for _, t := range []struct {
+		attrs string
+		err   string
+	}{
+		{`shared-memory: 42`, `shared-memory "shared-memory" attribute must be a string, not "42"`},
+		{`shared-memory: [a]`, `shared-memory "shared-memory" attribute must be a string, not "\[a\]"`},
+		{`read: a`, `shared-memory "read" attribute must be a list of strings, not "a"`},
+		{`write: [1]`, `shared-memory "write" attribute must be a list of strings, not "\[1\]"`},
+		{`write: {a: b}`, `shared-memory "write" attribute must be a list of strings, not "map\[a:b\]"`},
+		{`read: []`, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
+		{`shared-memory: foo`, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
+		{`write: [""]`, `shared-memory "write" attribute cannot hold an empty name`},
+		{`read: [" a"]`, `shared-memory "read" name " a" cannot have leading or trailing space`},
+		{`read: ["a\t"]`, `shared-memory "read" name "a\\t" cannot have leading or trailing space`},
+		{`write: [a/b]`, `shared-memory "write" name "a/b" cannot contain "/"`},
+		{`write: [../a]`, `shared-memory "write" name "../a" cannot contain "/"`},
+		{`write: ["a?"]`, `shared-memory "write" name "a\?" cannot contain "\?"`},
+		{`write: ["a[b]"]`, `shared-memory "write" name "a\[b\]" cannot contain "\["`},
+		{`write: ["a]"]`, `shared-memory "write" name "a\]" cannot contain "\]"`},
+		{`write: ["{a,b}"]`, `shared-memory "write" name "{a,b}" cannot contain "{"`},
+		{`write: ["a}"]`, `shared-memory "write" name "a}" cannot contain "}"`},
+		{`write: ["^a"]`, `shared-memory "write" name "\^a" cannot contain "\^"`},
+		{`write: ["a\"b"]`, `shared-memory "write" name "a\\"b" cannot contain "\\""`},
+		{`write: ['a\b']`, `shared-memory "write" name "a\\\\b" cannot contain "\\\\"`},
+		{`write: ['a\']`, `shared-memory "write" name "a\\\\" cannot contain "\\\\"`},
+		{`write: ["@{HOME}"]`, `shared-memory "write" name "@{HOME}" cannot contain "{"`},
+		{`write: ["a\0b"]`, `shared-memory "write" name "a\\x00b" cannot contain "\\x00"`},
+		{`write: ["a\nb"]`, `shared-memory "write" name "a\\nb" cannot contain control character "\\n"`},
+		{`write: ["a\x7fb"]`, `shared-memory "write" name "a\\x7fb" cannot contain control character "\\x7f"`},
+		{`write: ["**"]`, `shared-memory "write" name "\*\*" cannot contain "\*\*"`},
+		{`write: ["a**b"]`, `shared-memory "write" name "a\*\*b" cannot contain "\*\*"`},
+		{`write: ["."]`, `shared-memory "write" name "." does not name an object in /dev/shm`},
+		{`write: [".."]`, `shared-memory "write" name "\.\." does not name an object in /dev/shm`},
+		{"write: [a]\n    read: [ok, \"b/c\"]", `shared-memory "read" name "b/c" cannot contain "/"`},
+	} {
+		yaml := "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    " + t.attrs + "\n"
+		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %s", t.attrs))
+	}
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizePlugDefaults(c *C) {
+	c.Check(s.plugInfo.Attrs, DeepEquals, map[string]interface{}{
+		"private":       false,
+		"shared-memory": "my-ipc",
+	})
+
+	_, plugInfo := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	c.Check(plugInfo.Attrs, DeepEquals, map[string]interface{}{"private": true})
+
+	_, plugInfo = s.sanitizedPlug(c, `name: consumer
+version: 0
+plugs:
+  shm:
+    interface: shared-memory
+    shared-memory: other
+    private: false
+`, nil, "shm")
+	c.Check(plugInfo.Attrs, DeepEquals, map[string]interface{}{
+		"private":       false,
+		"shared-memory": "other",
+	})
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizePlugErrors(c *C) {
+	for _, t := range []struct {
+		plugs string
+		err   string
+	}{
+		{"shm:\n    interface: shared-memory\n    private: yes-please",
+			`shared-memory "private" attribute must be a bool, not "yes-please"`},
+		{"shm:\n    interface: shared-memory\n    private: 1",
+			`shared-memory "private" attribute must be a bool, not "1"`},
+		{"shm:\n    interface: shared-memory\n    shared-memory: [a]",
+			`shared-memory "shared-memory" attribute must be a string, not "\[a\]"`},
+		{"shm:\n    interface: shared-memory\n    private: true\n    shared-memory: foo",
+			`shared-memory plug "shm" cannot set "shared-memory" together with "private: true"`},
+		{"shm:\n    interface: shared-memory\n    private: true\n    shared-memory: \"\"",
+			`shared-memory plug "shm" cannot set "shared-memory" together with "private: true"`},
+		{"shm:\n    interface: shared-memory\n    private: true\n  other:\n    interface: shared-memory",
+			`shared-memory plug "shm" with "private: true" cannot be used with other shared-memory plugs, such as "other"`},
+		{"shm:\n    interface: shared-memory\n    private: true\nslots:\n  mine:\n    interface: shared-memory\n    read: [a]",
+			`shared-memory plug "shm" with "private: true" cannot be used with shared-memory slots, such as "mine"`},
+	} {
+		yaml := "name: consumer\nversion: 0\nplugs:\n  " + t.plugs + "\n"
+		_, plugInfo := MockConnectedPlug(c, yaml, nil, "shm")
+		c.Check(interfaces.BeforePreparePlug(s.iface, plugInfo), ErrorMatches, t.err, Commentf("plugs %s", t.plugs))
+	}
+}
+
+func (s *SharedMemoryInterfaceSuite) TestPrivatePlugBesideOtherInterfaces(c *C) {
+	_, plugInfo := MockConnectedPlug(c, `name: consumer
+version: 0
+plugs:
+  shared-memory:
+    private: true
+  network:
+slots:
+  dbus-slot:
+    interface: dbus
+`, nil, "shared-memory")
+	c.Check(interfaces.BeforePreparePlug(s.iface, plugInfo), IsNil)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAppArmorConnectedPlug(c *C) {
+	spec := apparmor.NewSpecification(s.plug.AppSet())
+	c.Assert(spec.AddConnectedPlug(s.iface, s.plug, s.slot), IsNil)
+	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.consumer.app"})
+	c.Check(spec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/students" mrwlk,
+"/{dev,run}/shm/lock-*" mrwlk,
+"/{dev,run}/shm/teachers" r,
+`)
+	c.Check(spec.UpdateNS(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAppArmorConnectedSlot(c *C) {
+	spec := apparmor.NewSpecification(s.slot.AppSet())
+	c.Assert(spec.AddConnectedSlot(s.iface, s.plug, s.slot), IsNil)
+	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.provider.app"})
+	c.Check(spec.SnippetForTag("snap.provider.app"), Equals, `"/{dev,run}/shm/students" mrwlk,
+"/{dev,run}/shm/lock-*" mrwlk,
+"/{dev,run}/shm/teachers" mrwlk,
+`)
+	c.Check(spec.UpdateNS(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAppArmorPrivatePlug(c *C) {
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	spec := apparmor.NewSpecification(plug.AppSet())
+	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
+	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.private-shm.app"})
+	c.Check(spec.SnippetForTag("snap.private-shm.app"), Equals, `
+# Description: the plug's private /dev/shm is wholly its own, subdirectories
+# included.
+"/dev/shm/**" mrwlkix,
+`)
+	c.Check(spec.UpdateNS(), DeepEquals, []string{`  # Private /dev/shm
+  /dev/ r,
+  /dev/shm/{,**} rw,
+  mount options=(bind, rw) /dev/shm/snap.private-shm/ -> /dev/shm/,
+  umount /dev/shm/,`})
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAppArmorPrivatePlugParallelInstance(c *C) {
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, &snap.SideInfo{}, "shared-memory")
+	plug.Snap().InstanceKey = "two"
+	spec := apparmor.NewSpecification(plug.AppSet())
+	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
+	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.private-shm_two.app"})
+	c.Assert(spec.UpdateNS(), HasLen, 1)
+	c.Check(spec.UpdateNS()[0], testutil.Contains, "mount options=(bind, rw) /dev/shm/snap.private-shm_two/ -> /dev/shm/,\n")
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAppArmorSystemSlot(c *C) {
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	spec := apparmor.NewSpecification(s.systemSlot.AppSet())
+	c.Assert(spec.AddConnectedSlot(s.iface, plug, s.systemSlot), IsNil)
+	c.Check(spec.SecurityTags(), HasLen, 0)
+	c.Check(spec.UpdateNS(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlug(c *C) {
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	spec := &mount.Specification{}
+	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
+	c.Check(spec.MountEntries(), DeepEquals, []osutil.MountEntry{{
+		Name:    "/dev/shm/snap.private-shm",
+		Dir:     "/dev/shm",
+		Options: []string{"bind", "rw"},
+	}})
+	c.Check(spec.UserMountEntries(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlugParallelInstance(c *C) {
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	plug.Snap().InstanceKey = "two"
+	spec := &mount.Specification{}
+	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
+	c.Check(spec.MountEntries(), DeepEquals, []osutil.MountEntry{{
+		Name:    "/dev/shm/snap.private-shm_two",
+		Dir:     "/dev/shm",
+		Options: []string{"bind", "rw"},
+	}})
+}
+
+func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlugDevShmSymlink(c *C) {
+	devShm := filepath.Join(dirs.GlobalRootDir, "/dev/shm")
+	c.Assert(os.MkdirAll(filepath.Join(dirs.GlobalRootDir, "/run/shm"), 0755), IsNil)
+	c.Assert(os.MkdirAll(filepath.Dir(devShm), 0755), IsNil)
+	c.Assert(os.Symlink("/run/shm", devShm), IsNil)
+
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	spec := &mount.Specification{}
+	err := spec.AddConnectedPlug(s.iface, plug, s.systemSlot)
+	c.Check(err, ErrorMatches, fmt.Sprintf(`shared-memory plug "shared-memory" with "private: true" cannot be connected: %q is a symlink`, devShm))
+	c.Check(spec.MountEntries(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestMountNonPrivatePlug(c *C) {
+	spec := &mount.Specification{}
+	c.Assert(spec.AddConnectedPlug(s.iface, s.plug, s.slot), IsNil)
+	c.Check(spec.MountEntries(), HasLen, 0)
+	c.Check(spec.UserMountEntries(), HasLen, 0)
+}
+
+// Connections stored by snapd releases that predate "private" lack it.
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionWithoutPrivate(c *C) {
+	plug, _ := MockConnectedPlug(c, sharedMemoryConsumerYaml, nil, "my-ipc")
+	_, found := plug.Lookup("private")
+	c.Assert(found, Equals, false)
+
+	apparmorSpec := apparmor.NewSpecification(plug.AppSet())
+	c.Assert(apparmorSpec.AddConnectedPlug(s.iface, plug, s.slot), IsNil)
+	c.Check(apparmorSpec.SnippetForTag("snap.consumer.app"), testutil.Contains, `"/{dev,run}/shm/teachers" r,`)
+	c.Check(apparmorSpec.UpdateNS(), HasLen, 0)
+
+	mountSpec := &mount.Specification{}
+	c.Assert(mountSpec.AddConnectedPlug(s.iface, plug, s.slot), IsNil)
+	c.Check(mountSpec.MountEntries(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionPrivateWrongType(c *C) {
+	plug, _ := MockConnectedPlug(c, sharedMemoryConsumerYaml, nil, "my-ipc")
+	c.Assert(plug.SetAttr("private", "true"), IsNil)
+	const expected = `shared-memory "private" attribute must be a bool, not "true"`
+
+	apparmorSpec := apparmor.NewSpecification(plug.AppSet())
+	c.Check(apparmorSpec.AddConnectedPlug(s.iface, plug, s.slot), ErrorMatches, expected)
+	c.Check(apparmorSpec.SecurityTags(), HasLen, 0)
+
+	mountSpec := &mount.Specification{}
+	c.Check(mountSpec.AddConnectedPlug(s.iface, plug, s.slot), ErrorMatches, expected)
+	c.Check(mountSpec.MountEntries(), HasLen, 0)
+}
+
+// A stored slot is validated again before any rule is written from it.
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionBadName(c *C) {
+	slot, slotInfo := MockConnectedSlot(c, sharedMemoryProviderYaml, nil, "shmem")
+	slot = interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), map[string]interface{}{
+		"shared-memory": "my-ipc",
+		"write":         []interface{}{"ok", `bad\`},
+	}, nil)
+	const expected = `shared-memory "write" name "bad\\\\" cannot contain "\\\\"`
+
+	plugSpec := apparmor.NewSpecification(s.plug.AppSet())
+	c.Check(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), ErrorMatches, expected)
+	c.Check(plugSpec.SecurityTags(), HasLen, 0)
+
+	slotSpec := apparmor.NewSpecification(slot.AppSet())
+	c.Check(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), ErrorMatches, expected)
+	c.Check(slotSpec.SecurityTags(), HasLen, 0)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestAutoConnect(c *C) {
+	c.Check(s.iface.AutoConnect(s.plugInfo, s.slotInfo), Equals, true)
+}
+
+func (s *SharedMemoryInterfaceSuite) TestInterfaces(c *C) {
+	var names []string
+	for _, iface := range Interfaces() {
+		names = append(names, iface.Name())
+	}
+	c.Check(strings.Join(names, " "), testutil.Contains, "shared-memory")
+}
+
+func (s *SharedMemoryInterfaceSuite) TestSanitizePlugsSlots(c *C) {
+	info := snaptest.MockInfo(c, `name: mixed
+version: 0
+apps:
+  app:
+    plugs: [shm-plug]
+    slots: [good, bad]
+plugs:
+  shm-plug:
+    interface: shared-memory
+slots:
+  good:
+    interface: shared-memory
+    write: [ok]
+  bad:
+    interface: shared-memory
+    write: [not/ok]
+`, nil)
+	SanitizePlugsSlots(info)
+	c.Check(info.BadInterfaces, DeepEquals, map[string]string{
+		"bad": `shared-memory "write" name "not/ok" cannot contain "/"`,
+	})
+	c.Check(info.Slots["good"], NotNil)
+	c.Check(info.Slots["bad"], IsNil)
+	c.Check(info.Apps["app"].Slots["bad"], IsNil)
+	c.Check(info.Plugs["shm-plug"].Attrs["shared-memory"], Equals, "shm-plug")
+}

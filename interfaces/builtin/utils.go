@@ -1,0 +1,58 @@
+// -*- Mode: Go; indent-tabs-mode: t -*-
+
+/*
+ * Copyright (C) 2026 The snapd-shm Authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License version 3 as
+ * published by the Free Software Foundation.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ */
+
+package builtin
+
+// The helpers in this file carry the names and signatures that snapd's
+// builtin package gives them, so interface files move between the trees
+// unchanged.
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/snapcore/snapd/interfaces"
+	"github.com/snapcore/snapd/snap"
+)
+
+// stringListAttribute returns the list of strings under key, or nil when the
+// attribute is absent.
+func stringListAttribute(attrer interfaces.Attrer, key string) ([]string, error) {
+	var list []string
+	err := attrer.Attr(key, &list)
+	if err != nil && !errors.Is(err, snap.AttributeNotFoundError{}) {
+		value, _ := attrer.Lookup(key)
+		return nil, fmt.Errorf(`%q attribute must be a list of strings, not "%v"`, key, value)
+	}
+	return list, nil
+}
+
+// cleanSubPath reports whether path is clean and stays below its parent.
+func cleanSubPath(path string) bool {
+	return filepath.Clean(path) == path && path != ".." && !strings.HasPrefix(path, "../")
+}
+
+// implicitSystemConnectedSlot reports whether the slot is the system's own,
+// on the core or snapd snap.
+func implicitSystemConnectedSlot(slot *interfaces.ConnectedSlot) bool {
+	typ := slot.Snap().Type()
+	return typ == snap.TypeOS || typ == snap.TypeSnapd
+}

@@ -1,0 +1,89 @@
+// Package policy builds the assertions that snapd's policy engine
+// (github.com/snapcore/snapd/interfaces/policy) checks candidates against:
+// the base declaration of a set of interfaces, and snap declarations that
+// name a publisher. It sets up no policy of its own.
+package policy
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/snapcore/snapd/asserts"
+	"github.com/snapcore/snapd/interfaces"
+)
+
+const baseDeclarationHeader = `type: base-declaration
+authority-id: canonical
+series: 16
+revision: 0`
+
+// snapd keeps its builtin base declaration in one global of the asserts
+// package; BaseDeclaration borrows it for a moment.
+var builtinMu sync.Mutex
+
+// BaseDeclaration composes the base-declaration assertion from the
+// StaticInfo of ifaces, the way snapd composes its builtin one. snapd's
+// own builtin base declaration is left as it was.
+func BaseDeclaration(ifaces []interfaces.Interface) (*asserts.BaseDeclaration, error) {
+	var buf bytes.Buffer
+	buf.WriteString(baseDeclarationHeader)
+	buf.WriteString("\nplugs:")
+	for _, iface := range ifaces {
+		buf.WriteString(strings.TrimRight(interfaces.StaticInfoOf(iface).BaseDeclarationPlugs, "\n"))
+	}
+	buf.WriteString("\nslots:")
+	for _, iface := range ifaces {
+		buf.WriteString(strings.TrimRight(interfaces.StaticInfoOf(iface).BaseDeclarationSlots, "\n"))
+	}
+	buf.WriteString("\n")
+
+	builtinMu.Lock()
+	defer builtinMu.Unlock()
+	previous := asserts.BuiltinBaseDeclaration()
+	defer restoreBuiltinBaseDeclaration(previous)
+	if err := asserts.InitBuiltinBaseDeclaration(buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("cannot compose base declaration: %v", err)
+	}
+	return asserts.BuiltinBaseDeclaration(), nil
+}
+
+func restoreBuiltinBaseDeclaration(previous *asserts.BaseDeclaration) {
+	var content []byte
+	if previous != nil {
+		content, _ = previous.Signature()
+	}
+	if err := asserts.InitBuiltinBaseDeclaration(content); err != nil {
+		panic(fmt.Sprintf("cannot restore the builtin base declaration: %v", err))
+	}
+}
+
+var validDeclarationName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]*$`)
+
+// SnapDeclaration returns an unsigned snap declaration that gives snapName
+// the publisher publisherID and no plug or slot rules. The policy engine
+// reads declarations; it does not check their signatures.
+func SnapDeclaration(snapName, publisherID string) (*asserts.SnapDeclaration, error) {
+	for _, name := range []string{snapName, publisherID} {
+		if !validDeclarationName.MatchString(name) {
+			return nil, fmt.Errorf("cannot make snap declaration: invalid name %q", name)
+		}
+	}
+	encoded := fmt.Sprintf(`type: snap-declaration
+authority-id: canonical
+series: 16
+snap-name: %s
+snap-id: %s-id
+publisher-id: %s
+timestamp: 2016-09-30T12:00:00Z
+sign-key-sha3-384: Jv8_JiHiIzJVcO9M55pPdqSDWUvuhfDIBJUS-3VW7F_idjix7Ffn5qMxB21ZQuij
+
+AXNpZw==`, snapName, snapName, publisherID)
+	a, err := asserts.Decode([]byte(encoded))
+	if err != nil {
+		return nil, fmt.Errorf("cannot make snap declaration for %q by %q: %v", snapName, publisherID, err)
+	}
+	return a.(*asserts.SnapDeclaration), nil
+}

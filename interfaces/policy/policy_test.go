@@ -1,0 +1,222 @@
+package policy_test
+
+import (
+	"fmt"
+	"testing"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapcore/snapd/asserts"
+	"github.com/snapcore/snapd/interfaces"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
+	"github.com/snapcore/snapd/snap"
+	"github.com/snapcore/snapd/snap/snaptest"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+)
+
+func Test(t *testing.T) { TestingT(t) }
+
+type policySuite struct{}
+
+var _ = Suite(&policySuite{})
+
+// implementation is one shared-memory interface with the base declaration
+// composed from it alone.
+type implementation struct {
+	name  string
+	iface interfaces.Interface
+	decl  *asserts.BaseDeclaration
+}
+
+func (s *policySuite) implementations(c *C) []implementation {
+	var impls []implementation
+	for _, impl := range []struct {
+		name   string
+		ifaces []interfaces.Interface
+	}{
+		{"ours", builtin.Interfaces()},
+		{"snapd", []interfaces.Interface{mustFind(snapdbuiltin.Interfaces(), "shared-memory")}},
+	} {
+		c.Assert(impl.ifaces, HasLen, 1)
+		decl, err := policy.BaseDeclaration(impl.ifaces)
+		c.Assert(err, IsNil)
+		impls = append(impls, implementation{impl.name, impl.ifaces[0], decl})
+	}
+	return impls
+}
+
+func mustFind(ifaces []interfaces.Interface, name string) interfaces.Interface {
+	for _, iface := range ifaces {
+		if iface.Name() == name {
+			return iface
+		}
+	}
+	panic(fmt.Sprintf("no interface %q", name))
+}
+
+const (
+	providerYaml = `name: provider
+version: 0
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: my-ipc
+    write: [students]
+    read: [teachers]
+`
+	consumerYaml = `name: consumer
+version: 0
+plugs:
+  my-ipc:
+    interface: shared-memory
+`
+	otherConsumerYaml = `name: consumer
+version: 0
+plugs:
+  my-ipc:
+    interface: shared-memory
+    shared-memory: something-else
+`
+	privateYaml = `name: consumer
+version: 0
+plugs:
+  my-ipc:
+    interface: shared-memory
+    private: true
+`
+	coreYaml = `name: core
+version: 0
+type: os
+slots:
+  shmem:
+    interface: shared-memory
+`
+	snapdYaml = `name: snapd
+version: 0
+type: snapd
+slots:
+  shmem:
+    interface: shared-memory
+`
+)
+
+// candidate builds a connection candidate as snapd does: the plug and an
+// application slot are sanitized; the system slot is implicit and is not.
+func candidate(c *C, impl implementation, plugYaml, slotYaml, plugPublisher, slotPublisher string) *snapdpolicy.ConnectCandidate {
+	plugInfo := snaptest.MockInfo(c, plugYaml, nil).Plugs["my-ipc"]
+	c.Assert(interfaces.BeforePreparePlug(impl.iface, plugInfo), IsNil)
+	slotInfo := snaptest.MockInfo(c, slotYaml, nil).Slots["shmem"]
+	if t := slotInfo.Snap.Type(); t != snap.TypeOS && t != snap.TypeSnapd {
+		c.Assert(interfaces.BeforePrepareSlot(impl.iface, slotInfo), IsNil)
+	}
+	cand := &snapdpolicy.ConnectCandidate{
+		Plug:            connectedPlug(c, plugInfo),
+		Slot:            connectedSlot(c, slotInfo),
+		BaseDeclaration: impl.decl,
+	}
+	var err error
+	if plugPublisher != "" {
+		cand.PlugSnapDeclaration, err = policy.SnapDeclaration(plugInfo.Snap.SnapName(), plugPublisher)
+		c.Assert(err, IsNil)
+	}
+	if slotPublisher != "" {
+		cand.SlotSnapDeclaration, err = policy.SnapDeclaration(slotInfo.Snap.SnapName(), slotPublisher)
+		c.Assert(err, IsNil)
+	}
+	return cand
+}
+
+func connectedPlug(c *C, plugInfo *snap.PlugInfo) *interfaces.ConnectedPlug {
+	set, err := interfaces.NewSnapAppSet(plugInfo.Snap, nil)
+	c.Assert(err, IsNil)
+	return interfaces.NewConnectedPlug(plugInfo, set, nil, nil)
+}
+
+func connectedSlot(c *C, slotInfo *snap.SlotInfo) *interfaces.ConnectedSlot {
+	set, err := interfaces.NewSnapAppSet(slotInfo.Snap, nil)
+	c.Assert(err, IsNil)
+	return interfaces.NewConnectedSlot(slotInfo, set, nil, nil)
+}
+
+func (s *policySuite) TestConnection(c *C) {
+	for _, t := range []struct {
+		summary                      string
+		plug, slot                   string
+		plugPublisher, slotPublisher string
+		connect, autoConnect         bool
+	}{
+		{"same publisher, same identifier", consumerYaml, providerYaml, "pub1", "pub1", true, true},
+		{"other publisher, same identifier", consumerYaml, providerYaml, "pub2", "pub1", true, false},
+		{"no declarations, same identifier", consumerYaml, providerYaml, "", "", true, false},
+		{"plug declaration only, same identifier", consumerYaml, providerYaml, "pub1", "", true, false},
+		{"same publisher, other identifier", otherConsumerYaml, providerYaml, "pub1", "pub1", false, false},
+		{"no declarations, other identifier", otherConsumerYaml, providerYaml, "", "", false, false},
+		{"private plug, core system slot", privateYaml, coreYaml, "pub1", "canonical", true, true},
+		{"private plug, snapd system slot", privateYaml, snapdYaml, "pub1", "canonical", true, true},
+		{"private plug, system slot, no declarations", privateYaml, coreYaml, "", "", true, true},
+		{"private plug, application slot", privateYaml, providerYaml, "pub1", "pub1", false, false},
+		{"plain plug, system slot", consumerYaml, coreYaml, "pub1", "canonical", false, false},
+		{"plain plug, system slot, no declarations", consumerYaml, snapdYaml, "", "", false, false},
+	} {
+		for _, impl := range s.implementations(c) {
+			comment := Commentf("%s (%s)", t.summary, impl.name)
+			cand := candidate(c, impl, t.plug, t.slot, t.plugPublisher, t.slotPublisher)
+			c.Check(cand.Check() == nil, Equals, t.connect, comment)
+			_, err := cand.CheckAutoConnect()
+			c.Check(err == nil, Equals, t.autoConnect, comment)
+		}
+	}
+}
+
+func (s *policySuite) TestInstallation(c *C) {
+	for _, t := range []struct {
+		summary   string
+		yaml      string
+		publisher string
+		allowed   bool
+	}{
+		{"slot on an app", providerYaml, "pub1", false},
+		{"slot on an app, no declaration", providerYaml, "", false},
+		{"slot on a gadget", "type: gadget\n" + providerYaml, "pub1", false},
+		{"system slot on core", coreYaml, "canonical", true},
+		{"system slot on snapd", snapdYaml, "canonical", true},
+		{"plug", consumerYaml, "pub1", true},
+		{"private plug", privateYaml, "pub1", true},
+		{"private plug, no declaration", privateYaml, "", true},
+	} {
+		for _, impl := range s.implementations(c) {
+			comment := Commentf("%s (%s)", t.summary, impl.name)
+			info := snaptest.MockInfo(c, t.yaml, nil)
+			cand := &snapdpolicy.InstallCandidate{Snap: info, BaseDeclaration: impl.decl}
+			if t.publisher != "" {
+				var err error
+				cand.SnapDeclaration, err = policy.SnapDeclaration(info.SnapName(), t.publisher)
+				c.Assert(err, IsNil)
+			}
+			c.Check(cand.Check() == nil, Equals, t.allowed, comment)
+		}
+	}
+}
+
+func (s *policySuite) TestBaseDeclarationLeavesBuiltinAlone(c *C) {
+	before := asserts.BuiltinBaseDeclaration()
+	c.Assert(before, NotNil)
+	ours, err := policy.BaseDeclaration(builtin.Interfaces())
+	c.Assert(err, IsNil)
+	after := asserts.BuiltinBaseDeclaration()
+	beforeContent, _ := before.Signature()
+	afterContent, _ := after.Signature()
+	c.Check(string(afterContent), Equals, string(beforeContent))
+	c.Check(ours.PlugRule("shared-memory"), NotNil)
+	c.Check(ours.PlugRule("network"), IsNil)
+}
+
+func (s *policySuite) TestSnapDeclarationErrors(c *C) {
+	_, err := policy.SnapDeclaration("consumer", "pub\nrevision: 7")
+	c.Check(err, ErrorMatches, `cannot make snap declaration: invalid name "pub\\nrevision: 7"`)
+	_, err = policy.SnapDeclaration("", "pub")
+	c.Check(err, ErrorMatches, `cannot make snap declaration: invalid name ""`)
+}
