@@ -88,8 +88,7 @@ const sharedMemoryBaseDeclarationSlots = `
 `
 
 const sharedMemoryPrivateConnectedPlugAppArmor = `
-# Description: the plug's private /dev/shm is wholly its own, subdirectories
-# included.
+# Description: the snap's private /dev/shm is its own, subdirectories included.
 "/dev/shm/**" mrwlkix,
 `
 
@@ -140,9 +139,28 @@ func validateSharedMemoryName(attr, name string) error {
 
 // sharedMemoryNames returns the names of a "read" or "write" attribute.
 func sharedMemoryNames(attrs interfaces.Attrer, attr string) ([]string, error) {
-	names, err := stringListAttribute(attrs, attr)
-	if err != nil {
-		return nil, fmt.Errorf("shared-memory %v", err)
+	value, ok := attrs.Lookup(attr)
+	if !ok {
+		return nil, nil
+	}
+	// Lists read from snap.yaml hold their strings as interface{} values:
+	// taking them as they are spares Attr's reflection. Any other value
+	// goes through stringListAttribute, which also words the error.
+	list, isList := value.([]interface{})
+	names := make([]string, 0, len(list))
+	for _, item := range list {
+		name, isString := item.(string)
+		if !isString {
+			isList = false
+			break
+		}
+		names = append(names, name)
+	}
+	if !isList {
+		var err error
+		if names, err = stringListAttribute(attrs, attr); err != nil {
+			return nil, fmt.Errorf("shared-memory %v", err)
+		}
 	}
 	for _, name := range names {
 		if err := validateSharedMemoryName(attr, name); err != nil {
@@ -249,15 +267,33 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 // writeSharedMemoryRules writes one rule for each of the slot's names, on
 // both /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms.
 func writeSharedMemoryRules(buf *bytes.Buffer, slot *interfaces.ConnectedSlot, readPerms string) error {
-	for _, list := range []struct{ attr, perms string }{
-		{"write", sharedMemoryReadWritePerms},
-		{"read", readPerms},
+	writeNames, err := sharedMemoryNames(slot, "write")
+	if err != nil {
+		return err
+	}
+	readNames, err := sharedMemoryNames(slot, "read")
+	if err != nil {
+		return err
+	}
+	// Growing the buffer once, by at most what the rules take, spares
+	// copying them as it grows.
+	const maxRuleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
+	size := maxRuleSize * (len(writeNames) + len(readNames))
+	for _, name := range writeNames {
+		size += len(name)
+	}
+	for _, name := range readNames {
+		size += len(name)
+	}
+	buf.Grow(size)
+	for _, list := range []struct {
+		names []string
+		perms string
+	}{
+		{writeNames, sharedMemoryReadWritePerms},
+		{readNames, readPerms},
 	} {
-		names, err := sharedMemoryNames(slot, list.attr)
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
+		for _, name := range list.names {
 			buf.WriteString(`"/{dev,run}/shm/`)
 			buf.WriteString(name)
 			buf.WriteString(`" `)

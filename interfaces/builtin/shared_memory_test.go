@@ -290,8 +290,7 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorPrivatePlug(c *C) {
 	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
 	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.private-shm.app"})
 	c.Check(spec.SnippetForTag("snap.private-shm.app"), Equals, `
-# Description: the plug's private /dev/shm is wholly its own, subdirectories
-# included.
+# Description: the snap's private /dev/shm is its own, subdirectories included.
 "/dev/shm/**" mrwlkix,
 `)
 	c.Check(spec.UpdateNS(), DeepEquals, []string{`  # Private /dev/shm

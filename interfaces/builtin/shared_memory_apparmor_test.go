@@ -1,0 +1,183 @@
+package builtin_test
+
+import (
+	"fmt"
+	"strings"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapcore/snapd/interfaces"
+	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	"github.com/snapcore/snapd/interfaces/mount"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+)
+
+// sharedMemoryParserSuite compiles what the interface emits with the real
+// apparmor_parser.
+type sharedMemoryParserSuite struct {
+	iface interfaces.Interface
+}
+
+var _ = Suite(&sharedMemoryParserSuite{})
+
+func (s *sharedMemoryParserSuite) SetUpSuite(c *C) {
+	_, err := apparmor.ParserPath()
+	c.Assert(err, IsNil)
+	s.iface = builtin.MustInterface("shared-memory")
+}
+
+const parserConsumerYaml = `name: consumer
+version: 0
+apps:
+  app:
+plugs:
+  shm:
+    interface: shared-memory
+    shared-memory: ipc
+`
+
+const parserPrivateYaml = `name: consumer
+version: 0
+apps:
+  app:
+plugs:
+  shm:
+    interface: shared-memory
+    private: true
+`
+
+const parserProviderYaml = `name: provider
+version: 0
+apps:
+  app:
+slots:
+  shm:
+    interface: shared-memory
+    shared-memory: ipc
+%s
+`
+
+const parserCoreYaml = `name: core
+version: 0
+type: os
+slots:
+  shm:
+    interface: shared-memory
+`
+
+func (s *sharedMemoryParserSuite) connect(c *C, plugYaml, slotYaml string) (*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) {
+	return connectWith(c, s.iface, plugYaml, slotYaml)
+}
+
+// connectWith sanitizes with iface, as snapd does, and connects.
+func connectWith(c *C, iface interfaces.Interface, plugYaml, slotYaml string) (*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) {
+	plug, plugInfo := builtin.MockConnectedPlug(c, plugYaml, nil, "shm")
+	c.Assert(interfaces.BeforePreparePlug(iface, plugInfo), IsNil)
+	slot, slotInfo := builtin.MockConnectedSlot(c, slotYaml, nil, "shm")
+	if slotInfo.Snap.Type() == "app" {
+		c.Assert(interfaces.BeforePrepareSlot(iface, slotInfo), IsNil)
+	}
+	return interfaces.NewConnectedPlug(plugInfo, plug.AppSet(), nil, nil),
+		interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), nil, nil)
+}
+
+var parserExamples = []struct {
+	summary, plugYaml, slotYaml string
+}{
+	{"reference", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [students]\n    read: [teachers]")},
+	{"wildcards", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, `    write: ["frame-*", "*.lock", "*"]`+"\n"+`    read: ["stats.*", "a*b*c"]`)},
+	{"odd but valid names", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, `    write: ["a b", "$x", "#", "a,b", "(x)|y", "é"]`)},
+	{"same name twice", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [a, a]\n    read: [a]")},
+	{"private", parserPrivateYaml, parserCoreYaml},
+}
+
+func (s *sharedMemoryParserSuite) TestSnippetsCompile(c *C) {
+	for _, t := range parserExamples {
+		comment := Commentf(t.summary)
+		plug, slot := s.connect(c, t.plugYaml, t.slotYaml)
+
+		plugSpec := snapdapparmor.NewSpecification(plug.AppSet())
+		c.Assert(plugSpec.AddConnectedPlug(s.iface, plug, slot), IsNil, comment)
+		slotSpec := snapdapparmor.NewSpecification(slot.AppSet())
+		c.Assert(slotSpec.AddConnectedSlot(s.iface, plug, slot), IsNil, comment)
+
+		profiles := map[string]string{
+			"snap.consumer.app": plugSpec.SnippetForTag("snap.consumer.app"),
+			"snap.provider.app": slotSpec.SnippetForTag("snap.provider.app"),
+		}
+		for _, updateNS := range plugSpec.UpdateNS() {
+			profiles["snap-update-ns.consumer"] += updateNS + "\n"
+		}
+		for name, rules := range profiles {
+			if rules == "" {
+				continue
+			}
+			profile := fmt.Sprintf("profile %q {\n%s\n}\n", name, rules)
+			c.Check(apparmor.Compile(profile), IsNil, Commentf("%s: %s", t.summary, profile))
+		}
+	}
+}
+
+// A rejected profile is reported with the parser's message.
+func (s *sharedMemoryParserSuite) TestCompileReportsParserErrors(c *C) {
+	err := apparmor.Compile("profile broken {\n  \"/dev/shm/a\\\" r,\n}\n")
+	c.Check(err, ErrorMatches, `apparmor_parser rejected the profile: .*trailing '\\' escape character.*`)
+}
+
+// Declarations that snapd accepts get the very rules and mounts snapd gives;
+// only comments may differ.
+func (s *sharedMemoryParserSuite) TestSameAsSnapd(c *C) {
+	var upstream interfaces.Interface
+	for _, iface := range snapdbuiltin.Interfaces() {
+		if iface.Name() == "shared-memory" {
+			upstream = iface
+		}
+	}
+	c.Assert(upstream, NotNil)
+	for _, t := range parserExamples {
+		ours := specsOf(c, s.iface, t.plugYaml, t.slotYaml)
+		theirs := specsOf(c, upstream, t.plugYaml, t.slotYaml)
+		c.Check(ours, DeepEquals, theirs, Commentf(t.summary))
+	}
+}
+
+type sharedMemorySpecs struct {
+	PlugRules, SlotRules string
+	UpdateNS             []string
+	Mounts               []string
+}
+
+func specsOf(c *C, iface interfaces.Interface, plugYaml, slotYaml string) sharedMemorySpecs {
+	plug, slot := connectWith(c, iface, plugYaml, slotYaml)
+	plugSpec := snapdapparmor.NewSpecification(plug.AppSet())
+	c.Assert(plugSpec.AddConnectedPlug(iface, plug, slot), IsNil)
+	slotSpec := snapdapparmor.NewSpecification(slot.AppSet())
+	c.Assert(slotSpec.AddConnectedSlot(iface, plug, slot), IsNil)
+	mountSpec := &mount.Specification{}
+	c.Assert(mountSpec.AddConnectedPlug(iface, plug, slot), IsNil)
+	specs := sharedMemorySpecs{
+		PlugRules: rulesOnly(plugSpec.SnippetForTag("snap.consumer.app")),
+		SlotRules: rulesOnly(slotSpec.SnippetForTag("snap.provider.app")),
+	}
+	for _, snippet := range plugSpec.UpdateNS() {
+		specs.UpdateNS = append(specs.UpdateNS, rulesOnly(snippet))
+	}
+	for _, entry := range mountSpec.MountEntries() {
+		specs.Mounts = append(specs.Mounts, entry.String())
+	}
+	return specs
+}
+
+// rulesOnly drops the comments and blank lines of an AppArmor snippet.
+func rulesOnly(snippet string) string {
+	var rules []string
+	for _, line := range strings.Split(snippet, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			rules = append(rules, line)
+		}
+	}
+	return strings.Join(rules, "\n")
+}

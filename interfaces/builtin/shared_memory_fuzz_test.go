@@ -1,0 +1,342 @@
+package builtin_test
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/snapcore/snapd/interfaces"
+	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+)
+
+// FuzzSharedMemoryName feeds names to a slot's "write" list. A rejected
+// name must be named in the error. An accepted one must yield a one-line
+// plug rule that apparmor_parser compiles, and the expression the parser
+// compiles it to must match only objects directly inside /dev/shm or
+// /run/shm. Against snapd's own shared-memory: every name we accept, it
+// accepts with the same rule, and every name only it accepts is one of the
+// documented differences.
+func FuzzSharedMemoryName(f *testing.F) {
+	if _, err := apparmor.ParserPath(); err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		"students", "*", "frame-*", "*.*", "a*b*c", "sem.snap.*", "snap.*", "é",
+		"a b", "a,b", "#", "$", "a(b)|c", "a+b", "...", ".a", "'", "-", "@",
+		"", ".", "..", "a/b", "**", "a?", "[a]", "{a,b}", "^", `"`, `a\`, `a\b`,
+		"@{HOME}", "a\nb", "a\x00", " a", "a\t", "\x7f", "\u0085",
+	} {
+		f.Add(seed)
+	}
+	iface := builtin.MustInterface("shared-memory")
+	upstream := sharedMemoryUpstream(f)
+	provider := sharedMemoryFuzzSnap(f, "name: provider\nversion: 0\napps:\n  app:\n")
+	consumer := sharedMemoryFuzzSnap(f, "name: consumer\nversion: 0\napps:\n  app:\nplugs:\n  shm:\n    interface: shared-memory\n    shared-memory: shm\n")
+	plugInfo := consumer.Info().Plugs["shm"]
+	if err := interfaces.BeforePreparePlug(iface, plugInfo); err != nil {
+		f.Fatal(err)
+	}
+	plug := interfaces.NewConnectedPlug(plugInfo, consumer, nil, nil)
+
+	f.Fuzz(func(t *testing.T, name string) {
+		rule, err := sharedMemoryPlugRule(iface, plug, provider, consumer, name)
+		upstreamRule, upstreamErr := sharedMemoryPlugRule(upstream, plug, provider, consumer, name)
+		if err != nil {
+			if !strings.Contains(err.Error(), `"write"`) || (name != "" && !strings.Contains(err.Error(), strconv.Quote(name))) {
+				t.Fatalf("error for %q does not name the attribute and the value: %v", name, err)
+			}
+			if upstreamErr == nil && !sharedMemoryDocumentedDifference(name) {
+				t.Fatalf("name %q is accepted by snapd but rejected here: %v", name, err)
+			}
+			return
+		}
+		if upstreamErr != nil || upstreamRule != rule {
+			t.Fatalf("name %q yields %q here, but %q (error %v) in snapd", name, rule, upstreamRule, upstreamErr)
+		}
+		if strings.Count(rule, "\n") != 1 || !strings.HasSuffix(rule, "\n") {
+			t.Fatalf("accepted name %q yields more than one line: %q", name, rule)
+		}
+		tree, err := apparmor.ExpressionTree("profile shm-fuzz {\n  " + rule + "}\n")
+		if err != nil {
+			t.Fatalf("accepted name %q yields a rule that does not compile: %v", name, err)
+		}
+		if err := checkTopLevelOfShm(tree, name); err != nil {
+			t.Fatalf("accepted name %q, rule %q: %v", name, rule, err)
+		}
+	})
+}
+
+// sharedMemoryPlugRule sanitizes a slot that writes name and returns the
+// rule that iface gives the connected plug.
+func sharedMemoryPlugRule(iface interfaces.Interface, plug *interfaces.ConnectedPlug, provider, consumer *interfaces.SnapAppSet, name string) (string, error) {
+	slotInfo := &snap.SlotInfo{
+		Snap:      provider.Info(),
+		Name:      "shm",
+		Interface: "shared-memory",
+		Attrs:     map[string]interface{}{"write": []interface{}{name}},
+	}
+	if err := interfaces.BeforePrepareSlot(iface, slotInfo); err != nil {
+		return "", err
+	}
+	slot := interfaces.NewConnectedSlot(slotInfo, provider, nil, nil)
+	spec := snapdapparmor.NewSpecification(consumer)
+	if err := spec.AddConnectedPlug(iface, plug, slot); err != nil {
+		return "", err
+	}
+	return spec.SnippetForTag("snap.consumer.app"), nil
+}
+
+// sharedMemoryDocumentedDifference reports whether snapd accepting name is
+// one of the differences README lists: "\", control characters, and ".".
+func sharedMemoryDocumentedDifference(name string) bool {
+	return strings.ContainsRune(name, '\\') || strings.IndexFunc(name, unicode.IsControl) >= 0 || name == "."
+}
+
+func sharedMemoryUpstream(f *testing.F) interfaces.Interface {
+	for _, iface := range snapdbuiltin.Interfaces() {
+		if iface.Name() == "shared-memory" {
+			return iface
+		}
+	}
+	f.Fatal("snapd has no shared-memory interface")
+	return nil
+}
+
+func sharedMemoryFuzzSnap(f *testing.F, yaml string) *interfaces.SnapAppSet {
+	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
+	defer restore()
+	info, err := snap.InfoFromSnapYaml([]byte(yaml))
+	if err != nil {
+		f.Fatal(err)
+	}
+	set, err := interfaces.NewSnapAppSet(info, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return set
+}
+
+var expressionPerms = regexp.MustCompile(`< 0x[0-9a-f]+>`)
+
+const shmPrefix = "/(dev|run)/shm/"
+
+// checkTopLevelOfShm reads the parser's expression tree for one rule. Every
+// alternative must be the shm prefix followed by an expression that cannot
+// match "/" nor the empty string, and that matches the object itself.
+// Link rules add alternatives "path\x0target"; only the path part is a path.
+func checkTopLevelOfShm(tree, name string) error {
+	object := latin1(strings.ReplaceAll(name, "*", "x"))
+	for _, alternative := range splitAlternatives(expressionPerms.ReplaceAllString(tree, "")) {
+		path := cutAtNul(alternative)
+		body, ok := strings.CutPrefix(path, shmPrefix)
+		if !ok {
+			return fmt.Errorf("expression %q is outside %s", path, shmPrefix)
+		}
+		re, err := syntax.Parse(goRegexp(body), syntax.Perl)
+		if err != nil {
+			return fmt.Errorf("cannot read expression %q: %v", body, err)
+		}
+		if admitsSlash(re) {
+			return fmt.Errorf("expression %q can match a path below the top level", body)
+		}
+		matcher := regexp.MustCompile("^(?:" + re.String() + ")$")
+		if matcher.MatchString("") {
+			return fmt.Errorf("expression %q matches the shm directory itself", body)
+		}
+		if !matcher.MatchString(object) {
+			return fmt.Errorf("expression %q does not match the object %q", body, name)
+		}
+	}
+	return nil
+}
+
+// splitAlternatives splits an expression at its top-level "|", unwrapping
+// groups that enclose a whole alternative.
+func splitAlternatives(expr string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(expr); i++ {
+		switch expr[i] {
+		case '\\':
+			i++
+		case '[':
+			i = classEnd(expr, i)
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				parts = append(parts, expr[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, expr[start:])
+	if len(parts) == 1 {
+		if inner, ok := wholeGroup(expr); ok {
+			return splitAlternatives(inner)
+		}
+		return parts
+	}
+	var leaves []string
+	for _, part := range parts {
+		leaves = append(leaves, splitAlternatives(part)...)
+	}
+	return leaves
+}
+
+// wholeGroup returns the inside of expr when one group encloses all of it.
+func wholeGroup(expr string) (string, bool) {
+	if !strings.HasPrefix(expr, "(") {
+		return "", false
+	}
+	depth := 0
+	for i := 0; i < len(expr); i++ {
+		switch expr[i] {
+		case '\\':
+			i++
+		case '[':
+			i = classEnd(expr, i)
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return expr[1:i], i == len(expr)-1
+			}
+		}
+	}
+	return "", false
+}
+
+// cutAtNul returns the part of a link alternative before its "\x0".
+func cutAtNul(expr string) string {
+	for i := 0; i < len(expr); i++ {
+		switch {
+		case expr[i] == '[':
+			i = classEnd(expr, i)
+		case strings.HasPrefix(expr[i:], `\x0`) && (i+3 == len(expr) || !isHex(expr[i+3])):
+			return expr[:i]
+		case expr[i] == '\\':
+			i++
+		}
+	}
+	return expr
+}
+
+// classEnd returns the index of the "]" that closes the class opened at i.
+func classEnd(expr string, i int) int {
+	if j := strings.IndexByte(expr[i:], ']'); j > 0 {
+		return i + j
+	}
+	return len(expr)
+}
+
+func isHex(b byte) bool {
+	return strings.IndexByte("0123456789abcdefABCDEF", b) >= 0
+}
+
+// goRegexp translates the parser's notation into Go's, byte for rune: "\xNN"
+// is the byte NN, other escapes are literals, a bare "$" is a literal and
+// "[]" is the empty string.
+func goRegexp(expr string) string {
+	var b strings.Builder
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case c == '\\' && i+1 < len(expr) && expr[i+1] == 'x':
+			j := i + 2
+			for j < len(expr) && j < i+4 && isHex(expr[j]) {
+				j++
+			}
+			fmt.Fprintf(&b, `\x{%s}`, expr[i+2:j])
+			i = j - 1
+		case c == '\\' && i+1 < len(expr):
+			b.WriteString(regexp.QuoteMeta(latin1(expr[i+1 : i+2])))
+			i++
+		case c == '$':
+			b.WriteString(`\$`)
+		case strings.HasPrefix(expr[i:], "[]"):
+			b.WriteString("(?:)")
+			i++
+		default:
+			b.WriteString(latin1(expr[i : i+1]))
+		}
+	}
+	return b.String()
+}
+
+// latin1 maps each byte to the rune of the same value, so that Go's
+// regexps, which work on runes, see the bytes AppArmor sees.
+func latin1(s string) string {
+	runes := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		runes[i] = rune(s[i])
+	}
+	return string(runes)
+}
+
+// admitsSlash reports whether any part of re can match "/".
+func admitsSlash(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.ContainsRune(string(re.Rune), '/')
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '/' && '/' <= re.Rune[i+1] {
+				return true
+			}
+		}
+		return false
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if admitsSlash(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// The checker must catch the rules that the validator exists to prevent.
+func TestCheckTopLevelOfShm(t *testing.T) {
+	if _, err := apparmor.ParserPath(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rule, name, err string
+	}{
+		{`"/{dev,run}/shm/a*" mrwlk,`, "a*", ""},
+		{`"/{dev,run}/shm/\$x y" r,`, "$x y", ""},
+		{`"/{dev,run}/shm/a**" mrwlk,`, "a**", "can match a path below the top level"},
+		{`"/{dev,run}/shm/a/b" r,`, "a/b", "can match a path below the top level"},
+		{`"/{dev,run}/shm/?" r,`, "ab", "does not match the object"},
+		{`"/{dev,run}/shm/{,a}" r,`, "", "matches the shm directory itself"},
+		{`"/{dev,run}/shm/a" r,`, "b", "does not match the object"},
+		{`"/dev/shm/a" r,`, "a", "is outside"},
+		{`"/{dev,run}/shm/a" r, "/tmp/a" r,`, "a", "is outside"},
+	} {
+		tree, err := apparmor.ExpressionTree("profile shm-check {\n  " + c.rule + "\n}\n")
+		if err != nil {
+			t.Fatalf("%s: %v", c.rule, err)
+		}
+		err = checkTopLevelOfShm(tree, c.name)
+		switch {
+		case c.err == "" && err != nil:
+			t.Errorf("%s: unexpected error: %v", c.rule, err)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: error %v, want one containing %q", c.rule, err, c.err)
+		}
+	}
+}
