@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help run test check fuzz snapd-check
+.PHONY: help apparmor-parser run test check fuzz snapd-check
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -7,7 +7,11 @@ FUZZTIME ?= 10m
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-test: ## run every test; needs apparmor_parser, and root for the mount namespace tests
+apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing
+	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }
+
+test: apparmor-parser ## run every test; the mount namespace tests need root
 	go test -count=1 ./...
 
 check: ## gofmt, go vet and staticcheck
@@ -15,7 +19,7 @@ check: ## gofmt, go vet and staticcheck
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
-fuzz: ## fuzz shared-memory name validation against apparmor_parser for FUZZTIME (default 10m)
+fuzz: apparmor-parser ## fuzz shared-memory name validation against apparmor_parser for FUZZTIME (default 10m)
 	go test -run '^$$' -fuzz '^FuzzSharedMemoryName$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 
 snapd-check: ## build and test our shared_memory.go and its test inside snapd's own tree

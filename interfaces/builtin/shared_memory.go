@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -126,7 +127,8 @@ func validateSharedMemoryName(attr, name string) error {
 		return fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, name[i:i+1])
 	}
 	if i := strings.IndexFunc(name, unicode.IsControl); i >= 0 {
-		return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, name[i:i+1])
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
 	}
 	if strings.Contains(name, "**") {
 		return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)

@@ -187,6 +187,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 		{`write: ["a\0b"]`, `shared-memory "write" name "a\\x00b" cannot contain "\\x00"`},
 		{`write: ["a\nb"]`, `shared-memory "write" name "a\\nb" cannot contain control character "\\n"`},
 		{`write: ["a\x7fb"]`, `shared-memory "write" name "a\\x7fb" cannot contain control character "\\x7f"`},
+		{`write: ["a\u0085b"]`, `shared-memory "write" name "a\\u0085b" cannot contain control character "\\u0085"`},
 		{`write: ["**"]`, `shared-memory "write" name "\*\*" cannot contain "\*\*"`},
 		{`write: ["a**b"]`, `shared-memory "write" name "a\*\*b" cannot contain "\*\*"`},
 		{`write: ["."]`, `shared-memory "write" name "." does not name an object in /dev/shm`},
