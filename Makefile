@@ -7,6 +7,12 @@ FUZZTIME ?= 10m
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+run: ## preview each example in testdata/: validity, policy, rules and mounts
+	@for ex in reference:provider wildcard:provider private:core; do \
+		echo "== $$ex"; \
+		go run ./cmd/snap-iface connect testdata/$${ex%%:*}/consumer.yaml testdata/$${ex%%:*}/$${ex##*:}.yaml || exit 1; \
+	done
+
 apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing
 	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }

@@ -1,6 +1,6 @@
-// Package apparmor compiles AppArmor policy text with the real
-// apparmor_parser, without loading it into the kernel, so that what an
-// interface emits is proved to compile.
+// Package apparmor writes the AppArmor profiles that snapd's backend writes
+// for snaps and their connections, and compiles policy with the real
+// apparmor_parser without loading it into the kernel.
 package apparmor
 
 import (

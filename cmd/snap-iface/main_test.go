@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+// binary is the snap-iface command built once for the whole test run.
+var binary string
+
+// moduleRoot is where the examples' paths start, as in the Makefile.
+var moduleRoot string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "snap-iface-test-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cannot make a directory for the binary: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "snap-iface")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout = os.Stderr
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "cannot build snap-iface: %v\n", err)
+		return 1
+	}
+	if moduleRoot, err = filepath.Abs("../.."); err != nil {
+		fmt.Fprintf(os.Stderr, "cannot find the module root: %v\n", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// result is what a user sees from one run of snap-iface.
+type result struct {
+	stdout, stderr string
+	status         int
+}
+
+// runIn runs snap-iface with args in dir.
+func runIn(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	status := 0
+	switch {
+	case errors.As(err, &exitErr):
+		status = exitErr.ExitCode()
+	case err != nil:
+		t.Fatalf("cannot run snap-iface %q: %v", args, err)
+	}
+	return result{stdout.String(), stderr.String(), status}
+}
+
+// writeFiles writes each name to its content under a new temporary
+// directory, and returns the directory.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBadInput(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"invalid.yaml": "name: [\n",
+		"noname.yaml":  "version: 1\n",
+		"two-plugs.yaml": `name: two-plugs
+version: 1
+plugs:
+  first: {interface: shared-memory}
+  second: {interface: shared-memory}
+  files: home
+`,
+		"no-shm.yaml": "name: no-shm\nversion: 1\nplugs:\n  files: home\n",
+		"provider.yaml": `name: provider
+version: 1
+slots:
+  shmem: {interface: shared-memory, write: [a]}
+  other: {interface: content}
+`,
+	})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "missing command"},
+		{[]string{"frob"}, `unknown command "frob"`},
+		{[]string{"connect", "provider.yaml"}, "connect: want 2 arguments"},
+		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "provider.yaml"}, "connect: want 2 arguments"},
+		{[]string{"connect", "missing.yaml", "provider.yaml"}, "cannot read snap.yaml: open missing.yaml: no such file or directory"},
+		{[]string{"connect", "invalid.yaml", "provider.yaml"}, "invalid.yaml: cannot parse snap.yaml: yaml: line 1"},
+		{[]string{"connect", "noname.yaml", "provider.yaml"}, `noname.yaml: invalid snap name: ""`},
+		{[]string{"connect", "two-plugs.yaml:missing", "provider.yaml"}, `snap "two-plugs" (two-plugs.yaml) has no plug "missing"`},
+		{[]string{"connect", "two-plugs.yaml", "provider.yaml"}, `snap "two-plugs" (two-plugs.yaml) has 2 shared-memory plugs (first, second): name one as two-plugs.yaml:PLUG`},
+		{[]string{"connect", "two-plugs.yaml:files", "provider.yaml"}, `plug "files" of snap "two-plugs" (two-plugs.yaml) has interface "home", not shared-memory`},
+		{[]string{"connect", "no-shm.yaml", "provider.yaml"}, `snap "no-shm" (no-shm.yaml) has no shared-memory plug`},
+		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml:missing"}, `snap "provider" (provider.yaml) has no slot "missing"`},
+		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml:other"}, `slot "other" of snap "provider" (provider.yaml) has interface "content", not shared-memory`},
+		{[]string{"connect", "two-plugs.yaml:first", "no-shm.yaml"}, `snap "no-shm" (no-shm.yaml) has no shared-memory slot`},
+		{[]string{"connect", "--bogus", "two-plugs.yaml:first", "provider.yaml"}, "connect: flag provided but not defined: -bogus"},
+		{[]string{"connect", "--plug-publisher", "pub.lisher", "two-plugs.yaml:first", "provider.yaml"}, `--plug-publisher: cannot make snap declaration: invalid name "pub.lisher"`},
+		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "--slot-publisher", ""}, ""},
+		{[]string{"lint"}, "lint: want at least one SNAP_YAML argument"},
+		{[]string{"lint", "--strict", "provider.yaml"}, "lint: flag provided but not defined: -strict"},
+		{[]string{"lint", "provider.yaml", "missing.yaml"}, "cannot read snap.yaml: open missing.yaml: no such file or directory"},
+		{[]string{"lint", "invalid.yaml"}, "invalid.yaml: cannot parse snap.yaml"},
+		{[]string{"shm-audit", "extra"}, `shm-audit: want no arguments, got "extra"`},
+		{[]string{"shm-audit", "--snaps", "good,Bad"}, `shm-audit: --snaps: invalid snap name: "Bad"`},
+		{[]string{"shm-audit", "--root", "missing-root"}, "cannot inspect shared memory: open missing-root/dev/shm: no such file or directory"},
+		{[]string{"shm-audit", "--roots", "/"}, "shm-audit: flag provided but not defined: -roots"},
+	} {
+		if tc.want == "" {
+			// An empty publisher means no snap declaration: not bad input.
+			if r := runIn(t, dir, tc.args...); r.status != exitOK {
+				t.Errorf("snap-iface %q: status %d, want 0; stderr %q", tc.args, r.status, r.stderr)
+			}
+			continue
+		}
+		r := runIn(t, dir, tc.args...)
+		if r.status != exitUsage {
+			t.Errorf("snap-iface %q: status %d, want %d", tc.args, r.status, exitUsage)
+		}
+		if r.stdout != "" {
+			t.Errorf("snap-iface %q: printed on stdout: %q", tc.args, r.stdout)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+		if len(lines) != 1 || !strings.HasSuffix(r.stderr, "\n") {
+			t.Errorf("snap-iface %q: want one line on stderr, got %q", tc.args, r.stderr)
+		}
+		if !strings.HasPrefix(r.stderr, "snap-iface: ") || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("snap-iface %q: stderr %q, want \"snap-iface: ...%s...\"", tc.args, r.stderr, tc.want)
+		}
+		for _, trace := range []string{"goroutine", "panic"} {
+			if strings.Contains(r.stderr, trace) {
+				t.Errorf("snap-iface %q: stderr holds %q: %s", tc.args, trace, r.stderr)
+			}
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"connect", "-h"}, {"lint", "--help"}} {
+		r := runIn(t, moduleRoot, args...)
+		if r.status != exitOK || !strings.HasPrefix(r.stdout, "usage:\n") || r.stderr != "" {
+			t.Errorf("snap-iface %q: status %d, stdout %q, stderr %q; want usage on stdout", args, r.status, r.stdout, r.stderr)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package apparmor
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/snapcore/snapd/dirs"
+	"github.com/snapcore/snapd/interfaces"
+	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
+	"github.com/snapcore/snapd/osutil"
+	sandboxapparmor "github.com/snapcore/snapd/sandbox/apparmor"
+	"github.com/snapcore/snapd/timings"
+)
+
+// Profile is one profile file as snapd writes it.
+type Profile struct {
+	Name string // e.g. "snap.consumer.client" or "snap-update-ns.consumer"
+	Text string
+}
+
+// The AppArmor support the profiles are written for: a kernel with every
+// feature snapd prefers, and apparmor_parser 3.0's features that change what
+// snapd writes. Fixed rather than probed, so that output does not depend on
+// the machine.
+var (
+	kernelFeatures = []string{"caps", "dbus", "domain", "file", "mount", "namespaces", "network", "ptrace", "signal"}
+	parserFeatures = []string{"include-if-exists", "unsafe"}
+)
+
+// GenerateProfiles writes the profiles of every snap and compiles each with
+// apparmor_parser. Profiles come back sorted by Name. A parser rejection is
+// an error naming the profile and the line.
+//
+// The profiles are those snapd's AppArmor backend writes on a classic Debian
+// 12 host whose root is not a writable overlay and whose /home is local. A
+// snap without apps or hooks has none.
+func GenerateProfiles(snaps []Snap, conns []Connection) ([]Profile, error) {
+	parser, err := ParserPath()
+	if err != nil {
+		return nil, err
+	}
+	backend := &snapdapparmor.Backend{}
+	var profiles []Profile
+	err = RunOnSystem(snaps, conns, backend, func(system *System) error {
+		restore, err := mockAppArmorSupport(system.Root, parser)
+		defer restore()
+		if err != nil {
+			return err
+		}
+		for _, appSet := range system.AppSets {
+			if len(appSet.Runnables()) == 0 {
+				continue
+			}
+			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, system.Repository, timings.New(nil)); err != nil {
+				return compileError(system.Root, appSet.InstanceName(), err)
+			}
+		}
+		profiles, err = readProfiles(dirs.SnapAppArmorDir, system.Root)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return profiles, nil
+}
+
+// mockAppArmorSupport points snapd at the real apparmor_parser through a
+// wrapper that never loads into the kernel, and fixes what snapd would
+// otherwise probe on the machine.
+func mockAppArmorSupport(root, parser string) (restore func(), err error) {
+	var restores []func()
+	restore = func() {
+		for i := len(restores) - 1; i >= 0; i-- {
+			restores[i]()
+		}
+	}
+	binDir := filepath.Join(root, "parser")
+	if err := os.MkdirAll(binDir, 0755); err != nil {
+		return restore, fmt.Errorf("cannot create parser wrapper directory: %v", err)
+	}
+	wrapper := "#!/bin/sh\nexec " + shellQuote(parser) + " --skip-kernel-load \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(binDir, "apparmor_parser"), []byte(wrapper), 0755); err != nil {
+		return restore, fmt.Errorf("cannot write parser wrapper: %v", err)
+	}
+	// snapd pins the 3.0 policy ABI when the host has it; so do we.
+	hostABI := "/etc/apparmor.d/abi/3.0"
+	if _, err := os.Stat(hostABI); err == nil {
+		abiDir := filepath.Join(root, filepath.Dir(hostABI))
+		if err := os.MkdirAll(abiDir, 0755); err != nil {
+			return restore, fmt.Errorf("cannot create policy ABI directory: %v", err)
+		}
+		if err := os.Symlink(hostABI, filepath.Join(root, hostABI)); err != nil {
+			return restore, fmt.Errorf("cannot link policy ABI: %v", err)
+		}
+	}
+	restores = append(restores,
+		sandboxapparmor.MockParserSearchPath(binDir),
+		sandboxapparmor.MockFeatures(kernelFeatures, nil, parserFeatures, nil),
+		osutil.MockIsRootWritableOverlay(func() (string, error) { return "", nil }),
+		osutil.MockIsHomeUsingRemoteFS(func() (bool, error) { return false, nil }),
+	)
+	return restore, nil
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// readProfiles reads every profile file in dir, sorted by name. Paths
+// under the temporary root are written as they are on a real root.
+func readProfiles(dir, root string) ([]Profile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot list profiles: %v", err)
+	}
+	profiles := make([]Profile, 0, len(entries))
+	for _, entry := range entries {
+		text, err := os.ReadFile(filepath.Join(dir, entry.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("cannot read profile: %v", err)
+		}
+		profiles = append(profiles, Profile{Name: entry.Name(), Text: strings.ReplaceAll(string(text), root, "")})
+	}
+	return profiles, nil
+}
+
+// parserErrorPattern matches apparmor_parser's report of a rejected profile:
+// the file compiled, the file holding the bad line, the line and the reason.
+var parserErrorPattern = regexp.MustCompile(`AppArmor parser error for (\S+) in profile (\S+) at line (\d+): (.*)`)
+
+// compileError turns snapd's report of a failed setup into an error with
+// no temporary paths; a compilation failure names the profile, the line and
+// its text.
+func compileError(root, instanceName string, err error) error {
+	message := strings.ReplaceAll(err.Error(), root, "")
+	match := parserErrorPattern.FindStringSubmatch(message)
+	if match == nil {
+		return fmt.Errorf("cannot write apparmor profiles of snap %q: %s", instanceName, message)
+	}
+	compiled, where, line, reason := match[1], match[2], match[3], match[4]
+	location := fmt.Sprintf("line %s", line)
+	if where != compiled {
+		location = fmt.Sprintf("%s line %s", where, line)
+	}
+	if number, convErr := strconv.Atoi(line); convErr == nil {
+		// The file is under root unless it is one of the host's includes.
+		for _, path := range []string{filepath.Join(root, where), where} {
+			if text, ok := lineOf(path, number); ok {
+				location += fmt.Sprintf(" (%q)", text)
+				break
+			}
+		}
+	}
+	return fmt.Errorf("apparmor_parser rejected profile %q at %s: %s", filepath.Base(compiled), location, reason)
+}
+
+// lineOf returns line number n (from 1) of a file, trimmed.
+func lineOf(path string, n int) (string, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	scanner := bufio.NewScanner(f)
+	for i := 1; scanner.Scan(); i++ {
+		if i == n {
+			return strings.TrimSpace(scanner.Text()), true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,155 @@
+package mount_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/snapcore/snapd/osutil"
+	. "gopkg.in/check.v1"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/mount"
+)
+
+var update = flag.Bool("update", false, "regenerate the golden mount profiles in testdata")
+
+func Test(t *testing.T) { TestingT(t) }
+
+type profilesSuite struct{}
+
+var _ = Suite(&profilesSuite{})
+
+func exampleYAML(c *C, name string) []byte {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
+	c.Assert(err, IsNil)
+	return data
+}
+
+func privateExample(c *C, instanceKey string) ([]apparmor.Snap, []apparmor.Connection) {
+	instance := "scratchpad"
+	if instanceKey != "" {
+		instance += "_" + instanceKey
+	}
+	return []apparmor.Snap{
+			{YAML: exampleYAML(c, "private/consumer.yaml"), InstanceKey: instanceKey},
+			{YAML: exampleYAML(c, "private/core.yaml")},
+		}, []apparmor.Connection{
+			{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"},
+		}
+}
+
+// Each case's golden directory holds one file per mount profile, named as
+// the profile.
+func (s *profilesSuite) TestGolden(c *C) {
+	for _, t := range []struct {
+		name        string
+		instanceKey string
+	}{
+		{"private", ""},
+		{"private-parallel", "foo"},
+	} {
+		comment := Commentf("case %s", t.name)
+		snaps, conns := privateExample(c, t.instanceKey)
+		profiles, err := mount.GenerateProfiles(snaps, conns)
+		c.Assert(err, IsNil, comment)
+		dir := filepath.Join("testdata", t.name)
+		if *update {
+			c.Assert(os.RemoveAll(dir), IsNil)
+			c.Assert(os.MkdirAll(dir, 0755), IsNil)
+			for _, profile := range profiles {
+				c.Assert(os.WriteFile(filepath.Join(dir, profile.Name), []byte(profile.Text), 0644), IsNil)
+			}
+		}
+		entries, err := os.ReadDir(dir)
+		c.Assert(err, IsNil, Commentf("case %s: run go test ./interfaces/mount -update", t.name))
+		var goldenNames, names []string
+		for _, entry := range entries {
+			goldenNames = append(goldenNames, entry.Name())
+		}
+		for _, profile := range profiles {
+			names = append(names, profile.Name)
+			golden, err := os.ReadFile(filepath.Join(dir, profile.Name))
+			c.Assert(err, IsNil, comment)
+			c.Check(profile.Text, Equals, string(golden), Commentf("case %s, profile %s", t.name, profile.Name))
+			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, Commentf("temporary root in %s", profile.Name))
+		}
+		c.Check(names, DeepEquals, goldenNames, comment)
+	}
+}
+
+func (s *profilesSuite) TestPrivateEntry(c *C) {
+	for _, t := range []struct {
+		instanceKey, instance string
+		entries               int
+	}{
+		{"", "scratchpad", 1},
+		// The parallel instance also maps its snap and data directories
+		// over the snap's own names.
+		{"foo", "scratchpad_foo", 3},
+	} {
+		snaps, conns := privateExample(c, t.instanceKey)
+		profiles, err := mount.GenerateProfiles(snaps, conns)
+		c.Assert(err, IsNil)
+		c.Assert(profiles, HasLen, 1)
+		c.Check(profiles[0].Name, Equals, "snap."+t.instance+".fstab")
+		profile, err := profiles[0].MountProfile()
+		c.Assert(err, IsNil)
+		c.Assert(profile.Entries, HasLen, t.entries)
+		c.Check(profile.Entries[t.entries-1], DeepEquals, osutil.MountEntry{
+			Name:    "/dev/shm/snap." + t.instance,
+			Dir:     "/dev/shm",
+			Type:    "none",
+			Options: []string{"bind", "rw"},
+		})
+	}
+}
+
+// Connections that share memory need no mount profile.
+func (s *profilesSuite) TestNoProfile(c *C) {
+	for _, example := range []struct{ dir, plugSnap, plug, slotSnap, slot string }{
+		{"reference", "consumer", "my-ipc", "provider", "shmem"},
+		{"wildcard", "viewer", "frames", "sensors", "frames"},
+	} {
+		profiles, err := mount.GenerateProfiles([]apparmor.Snap{
+			{YAML: exampleYAML(c, example.dir+"/provider.yaml")},
+			{YAML: exampleYAML(c, example.dir+"/consumer.yaml")},
+		}, []apparmor.Connection{{PlugSnap: example.plugSnap, Plug: example.plug, SlotSnap: example.slotSnap, Slot: example.slot}})
+		c.Check(err, IsNil, Commentf(example.dir))
+		c.Check(profiles, HasLen, 0, Commentf(example.dir))
+	}
+}
+
+func (s *profilesSuite) TestBadInput(c *C) {
+	snaps, _ := privateExample(c, "")
+	profiles, err := mount.GenerateProfiles(snaps, []apparmor.Connection{
+		{PlugSnap: "scratchpad", Plug: "nope", SlotSnap: "core", Slot: "shared-memory"},
+	})
+	c.Check(err, ErrorMatches, `cannot connect plug "nope" from snap "scratchpad": no such plug`)
+	c.Check(profiles, IsNil)
+
+	_, err = mount.Profile{Name: "snap.x.fstab", Text: "only-one-field\n"}.MountProfile()
+	c.Check(err, ErrorMatches, `cannot parse mount profile "snap.x.fstab": .*`)
+}
+
+func (s *profilesSuite) TestUnsupportedEntries(c *C) {
+	for _, t := range []struct {
+		entry osutil.MountEntry
+		err   string
+	}{
+		{osutil.MountEntry{Name: "tmpfs", Dir: "/dev/shm", Type: "tmpfs"},
+			`cannot apply mount entry "tmpfs /dev/shm tmpfs defaults 0 0": only bind mounts are supported`},
+		{osutil.MountEntry{Name: "/a", Dir: "/b", Type: "none", Options: []string{"bind", "x-snapd.kind=symlink"}},
+			`cannot apply mount entry "/a /b none bind,x-snapd.kind=symlink 0 0": option "x-snapd.kind=symlink" is not supported`},
+	} {
+		called := false
+		err := mount.RunInNamespace(&osutil.MountProfile{Entries: []osutil.MountEntry{t.entry}}, func() error {
+			called = true
+			return nil
+		})
+		c.Check(err, ErrorMatches, t.err)
+		c.Check(called, Equals, false)
+	}
+}
