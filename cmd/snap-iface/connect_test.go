@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
 
 // examples are the embedded examples, as plug and slot snap.yaml paths from
@@ -35,20 +37,7 @@ func TestConnectGolden(t *testing.T) {
 				t.Errorf("snap-iface %q: status %d, stderr %q", args, r.status, r.stderr)
 				continue
 			}
-			golden := filepath.Join("testdata", "connect-"+ex.name+"."+format.ext)
-			if *update {
-				if err := os.WriteFile(golden, []byte(r.stdout), 0644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("cannot read golden file (run go test -update): %v", err)
-			}
-			if r.stdout != string(want) {
-				t.Errorf("snap-iface %q differs from %s:\n--- got\n%s\n--- want\n%s", args, golden, r.stdout, want)
-			}
+			golden.File(t, filepath.Join("testdata", "connect-"+ex.name+"."+format.ext), r.stdout)
 		}
 	}
 }

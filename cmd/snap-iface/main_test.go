@@ -12,7 +12,6 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 // binary is the snap-iface command built once for the whole test run.
 var binary string

@@ -1,7 +1,6 @@
 package apparmor_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +14,8 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
-
-var update = flag.Bool("update", false, "regenerate the golden profiles in testdata")
 
 func Test(t *testing.T) { TestingT(t) }
 
@@ -79,32 +77,16 @@ func goldenCases(c *C) []goldenCase {
 // profile.
 func (s *profilesSuite) TestGolden(c *C) {
 	for _, t := range goldenCases(c) {
-		comment := Commentf("case %s", t.name)
 		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
-		c.Assert(err, IsNil, comment)
-		dir := filepath.Join("testdata", t.name)
-		if *update {
-			c.Assert(os.RemoveAll(dir), IsNil)
-			c.Assert(os.MkdirAll(dir, 0755), IsNil)
-			for _, profile := range profiles {
-				c.Assert(os.WriteFile(filepath.Join(dir, profile.Name), []byte(profile.Text), 0644), IsNil)
-			}
-		}
-		entries, err := os.ReadDir(dir)
-		c.Assert(err, IsNil, Commentf("case %s: run go test ./interfaces/apparmor -update", t.name))
-		var goldenNames, names []string
-		for _, entry := range entries {
-			goldenNames = append(goldenNames, entry.Name())
-		}
+		c.Assert(err, IsNil, Commentf("case %s", t.name))
+		files := make(map[string]string)
 		for _, profile := range profiles {
-			names = append(names, profile.Name)
-			golden, err := os.ReadFile(filepath.Join(dir, profile.Name))
-			c.Assert(err, IsNil, comment)
-			c.Check(profile.Text, Equals, string(golden), Commentf("case %s, profile %s", t.name, profile.Name))
-			c.Check(apparmor.Compile(profile.Text), IsNil, Commentf("case %s, profile %s", t.name, profile.Name))
-			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, Commentf("temporary root in %s", profile.Name))
+			files[profile.Name] = profile.Text
+			comment := Commentf("case %s, profile %s", t.name, profile.Name)
+			c.Check(apparmor.Compile(profile.Text), IsNil, comment)
+			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, comment)
 		}
-		c.Check(names, DeepEquals, goldenNames, comment)
+		golden.Dir(c, filepath.Join("testdata", t.name), files)
 	}
 }
 

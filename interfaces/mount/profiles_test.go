@@ -1,7 +1,6 @@
 package mount_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,8 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
+	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
-
-var update = flag.Bool("update", false, "regenerate the golden mount profiles in testdata")
 
 func Test(t *testing.T) { TestingT(t) }
 
@@ -51,32 +49,15 @@ func (s *profilesSuite) TestGolden(c *C) {
 		{"private", ""},
 		{"private-parallel", "foo"},
 	} {
-		comment := Commentf("case %s", t.name)
 		snaps, conns := privateExample(c, t.instanceKey)
 		profiles, err := mount.GenerateProfiles(snaps, conns)
-		c.Assert(err, IsNil, comment)
-		dir := filepath.Join("testdata", t.name)
-		if *update {
-			c.Assert(os.RemoveAll(dir), IsNil)
-			c.Assert(os.MkdirAll(dir, 0755), IsNil)
-			for _, profile := range profiles {
-				c.Assert(os.WriteFile(filepath.Join(dir, profile.Name), []byte(profile.Text), 0644), IsNil)
-			}
-		}
-		entries, err := os.ReadDir(dir)
-		c.Assert(err, IsNil, Commentf("case %s: run go test ./interfaces/mount -update", t.name))
-		var goldenNames, names []string
-		for _, entry := range entries {
-			goldenNames = append(goldenNames, entry.Name())
-		}
+		c.Assert(err, IsNil, Commentf("case %s", t.name))
+		files := make(map[string]string)
 		for _, profile := range profiles {
-			names = append(names, profile.Name)
-			golden, err := os.ReadFile(filepath.Join(dir, profile.Name))
-			c.Assert(err, IsNil, comment)
-			c.Check(profile.Text, Equals, string(golden), Commentf("case %s, profile %s", t.name, profile.Name))
+			files[profile.Name] = profile.Text
 			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, Commentf("temporary root in %s", profile.Name))
 		}
-		c.Check(names, DeepEquals, goldenNames, comment)
+		golden.Dir(c, filepath.Join("testdata", t.name), files)
 	}
 }
 
