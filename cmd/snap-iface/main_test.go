@@ -12,7 +12,6 @@ import (
 	"testing"
 )
 
-
 // binary is the snap-iface command built once for the whole test run.
 var binary string
 
