@@ -25,7 +25,6 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -101,11 +100,6 @@ const sharedMemoryPrivateUpdateNS = `  # Private /dev/shm
   mount options=(bind, rw) /dev/shm/snap.%s/ -> /dev/shm/,
   umount /dev/shm/,`
 
-// sharedMemoryForbiddenChars are the characters a name may not hold: the
-// path separator, AppArmor's pattern characters other than "*", its quote
-// and its escape, and NUL.
-const sharedMemoryForbiddenChars = `/?[]{}^"\` + "\x00"
-
 // Connected plugs read and write the slot's "write" names, and only read its
 // "read" names; the slot itself reads and writes both.
 const (
@@ -123,17 +117,23 @@ func validateSharedMemoryName(attr, name string) error {
 	if strings.TrimSpace(name) != name {
 		return fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
 	}
-	if i := strings.IndexAny(name, sharedMemoryForbiddenChars); i >= 0 {
-		return fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, name[i:i+1])
+	for i, r := range name {
+		switch r {
+		case '/', '?', '[', ']', '{', '}', '^', '"', '\\', 0:
+			// The path separator, AppArmor's pattern characters but "*",
+			// its quote and its escape, and NUL.
+			return fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(r))
+		case '*':
+			if strings.HasPrefix(name[i+1:], "*") {
+				return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
+			}
+		default:
+			if unicode.IsControl(r) {
+				return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
+			}
+		}
 	}
-	if i := strings.IndexFunc(name, unicode.IsControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(name[i:])
-		return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
-	}
-	if strings.Contains(name, "**") {
-		return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
-	}
-	if name == "." || !cleanSubPath(name) {
+	if name == "." || name == ".." {
 		return fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
 	}
 	return nil
@@ -145,31 +145,32 @@ func sharedMemoryNames(attrs interfaces.Attrer, attr string) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	// Lists read from snap.yaml hold their strings as interface{} values:
-	// taking them as they are spares Attr's reflection. Any other value
-	// goes through stringListAttribute, which also words the error.
-	list, isList := value.([]interface{})
-	names := make([]string, 0, len(list))
-	for _, item := range list {
-		name, isString := item.(string)
-		if !isString {
-			isList = false
-			break
-		}
-		names = append(names, name)
+	if names, ok := sharedMemoryStrings(value); ok {
+		return names, nil
 	}
-	if !isList {
-		var err error
-		if names, err = stringListAttribute(attrs, attr); err != nil {
-			return nil, fmt.Errorf("shared-memory %v", err)
-		}
-	}
-	for _, name := range names {
-		if err := validateSharedMemoryName(attr, name); err != nil {
-			return nil, err
-		}
+	// Other list types, and the error, are stringListAttribute's.
+	names, err := stringListAttribute(attrs, attr)
+	if err != nil {
+		return nil, fmt.Errorf("shared-memory %v", err)
 	}
 	return names, nil
+}
+
+// sharedMemoryStrings returns value as a list of strings, if it is a list
+// as snap.yaml gives it: taking the strings as they are spares Attr's
+// reflection.
+func sharedMemoryStrings(value interface{}) ([]string, bool) {
+	list, ok := value.([]interface{})
+	if !ok {
+		return nil, false
+	}
+	names := make([]string, len(list))
+	for i, item := range list {
+		if names[i], ok = item.(string); !ok {
+			return nil, false
+		}
+	}
+	return names, true
 }
 
 // sharedMemoryIdentifier checks the "shared-memory" attribute and defaults
@@ -224,15 +225,20 @@ func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error
 	if err := sharedMemoryIdentifier(slot.Attrs, slot.Name); err != nil {
 		return err
 	}
-	readNames, err := sharedMemoryNames(slot, "read")
-	if err != nil {
-		return err
+	count := 0
+	for _, attr := range []string{"read", "write"} {
+		names, err := sharedMemoryNames(slot, attr)
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			if err := validateSharedMemoryName(attr, name); err != nil {
+				return err
+			}
+		}
+		count += len(names)
 	}
-	writeNames, err := sharedMemoryNames(slot, "write")
-	if err != nil {
-		return err
-	}
-	if len(readNames) == 0 && len(writeNames) == 0 {
+	if count == 0 {
 		return fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slot.Name)
 	}
 	return nil
@@ -267,7 +273,8 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 }
 
 // writeSharedMemoryRules writes one rule for each of the slot's names, on
-// both /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms.
+// both /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The
+// names were validated by BeforePrepareSlot.
 func writeSharedMemoryRules(buf *bytes.Buffer, slot *interfaces.ConnectedSlot, readPerms string) error {
 	writeNames, err := sharedMemoryNames(slot, "write")
 	if err != nil {
@@ -277,24 +284,23 @@ func writeSharedMemoryRules(buf *bytes.Buffer, slot *interfaces.ConnectedSlot, r
 	if err != nil {
 		return err
 	}
-	// Growing the buffer once, by at most what the rules take, spares
-	// copying them as it grows.
-	const maxRuleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
-	size := maxRuleSize * (len(writeNames) + len(readNames))
-	for _, name := range writeNames {
-		size += len(name)
-	}
-	for _, name := range readNames {
-		size += len(name)
-	}
-	buf.Grow(size)
-	for _, list := range []struct {
+	lists := [...]struct {
 		names []string
 		perms string
 	}{
 		{writeNames, sharedMemoryReadWritePerms},
 		{readNames, readPerms},
-	} {
+	}
+	// Each rule takes at most ruleSize bytes beside its name: grow once.
+	const ruleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
+	size := 0
+	for _, list := range lists {
+		for _, name := range list.names {
+			size += ruleSize + len(name)
+		}
+	}
+	buf.Grow(size)
+	for _, list := range lists {
 		for _, name := range list.names {
 			buf.WriteString(`"/{dev,run}/shm/`)
 			buf.WriteString(name)

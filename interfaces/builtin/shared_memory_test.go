@@ -393,14 +393,14 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionPrivateWrongType(c *C) 
 	c.Check(mountSpec.MountEntries(), HasLen, 0)
 }
 
-// A stored slot is validated again before any rule is written from it.
-func (s *SharedMemoryInterfaceSuite) TestStoredConnectionBadName(c *C) {
+// A stored slot whose lists are not lists gives an error, not a rule.
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionWrongListType(c *C) {
 	slot, slotInfo := MockConnectedSlot(c, sharedMemoryProviderYaml, nil, "shmem")
 	slot = interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), map[string]interface{}{
 		"shared-memory": "my-ipc",
-		"write":         []interface{}{"ok", `bad\`},
+		"write":         "students",
 	}, nil)
-	const expected = `shared-memory "write" name "bad\\\\" cannot contain "\\\\"`
+	const expected = `shared-memory "write" attribute must be a list of strings, not "students"`
 
 	plugSpec := apparmor.NewSpecification(s.plug.AppSet())
 	c.Check(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), ErrorMatches, expected)
@@ -409,6 +409,19 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionBadName(c *C) {
 	slotSpec := apparmor.NewSpecification(slot.AppSet())
 	c.Check(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), ErrorMatches, expected)
 	c.Check(slotSpec.SecurityTags(), HasLen, 0)
+}
+
+// Lists that Go code stores as []string are read too.
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionStringSlice(c *C) {
+	slot, slotInfo := MockConnectedSlot(c, sharedMemoryProviderYaml, nil, "shmem")
+	slot = interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), map[string]interface{}{
+		"shared-memory": "my-ipc",
+		"read":          []string{"teachers"},
+	}, nil)
+	spec := apparmor.NewSpecification(s.plug.AppSet())
+	c.Assert(spec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
+	c.Check(spec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/teachers" r,
+`)
 }
 
 func (s *SharedMemoryInterfaceSuite) TestAutoConnect(c *C) {

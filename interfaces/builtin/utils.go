@@ -26,8 +26,6 @@ package builtin
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/snap"
@@ -43,11 +41,6 @@ func stringListAttribute(attrer interfaces.Attrer, key string) ([]string, error)
 		return nil, fmt.Errorf(`%q attribute must be a list of strings, not "%v"`, key, value)
 	}
 	return list, nil
-}
-
-// cleanSubPath reports whether path is clean and stays below its parent.
-func cleanSubPath(path string) bool {
-	return filepath.Clean(path) == path && path != ".." && !strings.HasPrefix(path, "../")
 }
 
 // implicitSystemConnectedSlot reports whether the slot is the system's own,
