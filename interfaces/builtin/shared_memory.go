@@ -318,7 +318,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		return err
 	}
 	if private {
-		spec.AddSnippet(sharedMemoryPrivateConnectedPlugAppArmor)
+		spec.AddDeduplicatedSnippet(sharedMemoryPrivateConnectedPlugAppArmor)
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
@@ -326,7 +326,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadOnlyPerms); err != nil {
 		return err
 	}
-	spec.AddSnippet(buf.String())
+	spec.AddDeduplicatedSnippet(buf.String())
 	return nil
 }
 
@@ -338,7 +338,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specifi
 	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadWritePerms); err != nil {
 		return err
 	}
-	spec.AddSnippet(buf.String())
+	spec.AddDeduplicatedSnippet(buf.String())
 	return nil
 }
 

@@ -285,6 +285,18 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorConnectedSlot(c *C) {
 	c.Check(spec.UpdateNS(), HasLen, 0)
 }
 
+// A slot connected to many plugs grants its rules once.
+func (s *SharedMemoryInterfaceSuite) TestAppArmorConnectedSlotManyPlugs(c *C) {
+	other, _ := s.sanitizedPlug(c, strings.Replace(sharedMemoryConsumerYaml, "name: consumer", "name: other-consumer", 1), nil, "my-ipc")
+	spec := apparmor.NewSpecification(s.slot.AppSet())
+	c.Assert(spec.AddConnectedSlot(s.iface, s.plug, s.slot), IsNil)
+	c.Assert(spec.AddConnectedSlot(s.iface, other, s.slot), IsNil)
+	c.Check(spec.SnippetForTag("snap.provider.app"), Equals, `"/{dev,run}/shm/students" mrwlk,
+"/{dev,run}/shm/lock-*" mrwlk,
+"/{dev,run}/shm/teachers" mrwlk,
+`)
+}
+
 func (s *SharedMemoryInterfaceSuite) TestAppArmorPrivatePlug(c *C) {
 	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
 	spec := apparmor.NewSpecification(plug.AppSet())
