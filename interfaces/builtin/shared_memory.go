@@ -20,7 +20,6 @@
 package builtin
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -187,15 +186,12 @@ func sharedMemoryIdentifier(attrs map[string]interface{}, name string) error {
 	return nil
 }
 
-// sharedMemoryPrivate returns the "private" attribute. Connections stored by
-// snapd releases older than the attribute lack it: they are not private.
-func sharedMemoryPrivate(attrs interfaces.Attrer) (bool, error) {
-	value, ok := attrs.Lookup("private")
-	if !ok {
-		return false, nil
-	}
+// sharedMemoryPrivate checks the "private" attribute, given as looking it up
+// found it. Connections stored by snapd releases older than the attribute
+// lack it: they are not private.
+func sharedMemoryPrivate(value interface{}, set bool) (bool, error) {
 	private, ok := value.(bool)
-	if !ok {
+	if set && !ok {
 		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not "%v"`, value)
 	}
 	return private, nil
@@ -248,7 +244,8 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	if plug.Attrs == nil {
 		plug.Attrs = make(map[string]interface{})
 	}
-	private, err := sharedMemoryPrivate(plug)
+	value, set := plug.Attrs["private"]
+	private, err := sharedMemoryPrivate(value, set)
 	if err != nil {
 		return err
 	}
@@ -275,7 +272,7 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 // writeSharedMemoryRules writes one rule for each of the slot's names, on
 // both /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The
 // names were validated by BeforePrepareSlot.
-func writeSharedMemoryRules(buf *bytes.Buffer, slot *interfaces.ConnectedSlot, readPerms string) error {
+func writeSharedMemoryRules(buf *strings.Builder, slot *interfaces.ConnectedSlot, readPerms string) error {
 	writeNames, err := sharedMemoryNames(slot, "write")
 	if err != nil {
 		return err
@@ -313,7 +310,7 @@ func writeSharedMemoryRules(buf *bytes.Buffer, slot *interfaces.ConnectedSlot, r
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
-	private, err := sharedMemoryPrivate(plug)
+	private, err := sharedMemoryPrivate(plug.Lookup("private"))
 	if err != nil {
 		return err
 	}
@@ -322,7 +319,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	var buf bytes.Buffer
+	var buf strings.Builder
 	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadOnlyPerms); err != nil {
 		return err
 	}
@@ -334,7 +331,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specifi
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	var buf bytes.Buffer
+	var buf strings.Builder
 	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadWritePerms); err != nil {
 		return err
 	}
@@ -343,7 +340,7 @@ func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specifi
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
-	private, err := sharedMemoryPrivate(plug)
+	private, err := sharedMemoryPrivate(plug.Lookup("private"))
 	if err != nil {
 		return err
 	}
