@@ -269,17 +269,17 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	return nil
 }
 
-// writeSharedMemoryRules writes one rule for each of the slot's names, on
-// both /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The
-// names were validated by BeforePrepareSlot.
-func writeSharedMemoryRules(buf *strings.Builder, slot *interfaces.ConnectedSlot, readPerms string) error {
+// sharedMemoryRules returns one rule for each of the slot's names, on both
+// /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The names
+// were validated by BeforePrepareSlot.
+func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (string, error) {
 	writeNames, err := sharedMemoryNames(slot, "write")
 	if err != nil {
-		return err
+		return "", err
 	}
 	readNames, err := sharedMemoryNames(slot, "read")
 	if err != nil {
-		return err
+		return "", err
 	}
 	lists := [...]struct {
 		names []string
@@ -296,17 +296,18 @@ func writeSharedMemoryRules(buf *strings.Builder, slot *interfaces.ConnectedSlot
 			size += ruleSize + len(name)
 		}
 	}
-	buf.Grow(size)
+	var rules strings.Builder
+	rules.Grow(size)
 	for _, list := range lists {
 		for _, name := range list.names {
-			buf.WriteString(`"/{dev,run}/shm/`)
-			buf.WriteString(name)
-			buf.WriteString(`" `)
-			buf.WriteString(list.perms)
-			buf.WriteString(",\n")
+			rules.WriteString(`"/{dev,run}/shm/`)
+			rules.WriteString(name)
+			rules.WriteString(`" `)
+			rules.WriteString(list.perms)
+			rules.WriteString(",\n")
 		}
 	}
-	return nil
+	return rules.String(), nil
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
@@ -319,11 +320,11 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	var buf strings.Builder
-	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadOnlyPerms); err != nil {
+	rules, err := sharedMemoryRules(slot, sharedMemoryReadOnlyPerms)
+	if err != nil {
 		return err
 	}
-	spec.AddDeduplicatedSnippet(buf.String())
+	spec.AddDeduplicatedSnippet(rules)
 	return nil
 }
 
@@ -331,11 +332,11 @@ func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specifi
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	var buf strings.Builder
-	if err := writeSharedMemoryRules(&buf, slot, sharedMemoryReadWritePerms); err != nil {
+	rules, err := sharedMemoryRules(slot, sharedMemoryReadWritePerms)
+	if err != nil {
 		return err
 	}
-	spec.AddDeduplicatedSnippet(buf.String())
+	spec.AddDeduplicatedSnippet(rules)
 	return nil
 }
 
