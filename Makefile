@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser run test check fuzz snapd-check
+.PHONY: help apparmor-parser run test check fuzz snapd-check bench
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -30,3 +30,6 @@ fuzz: apparmor-parser ## fuzz shared-memory name validation against apparmor_par
 
 snapd-check: ## build and test our shared_memory.go and its test inside snapd's own tree
 	scripts/snapd-check
+
+bench: apparmor-parser ## benchmark against snapd 2.64's shared-memory, and the rules' cost to apparmor_parser
+	scripts/bench
