@@ -164,6 +164,7 @@ func checkTopLevelOfShm(tree, name string) error {
 func splitAlternatives(expr string) []string {
 	var parts []string
 	depth, start := 0, 0
+	wrapped := strings.HasPrefix(expr, "(")
 	for i := 0; i < len(expr); i++ {
 		switch expr[i] {
 		case '\\':
@@ -174,6 +175,9 @@ func splitAlternatives(expr string) []string {
 			depth++
 		case ')':
 			depth--
+			if depth == 0 && i < len(expr)-1 {
+				wrapped = false
+			}
 		case '|':
 			if depth == 0 {
 				parts = append(parts, expr[start:i])
@@ -183,8 +187,8 @@ func splitAlternatives(expr string) []string {
 	}
 	parts = append(parts, expr[start:])
 	if len(parts) == 1 {
-		if inner, ok := wholeGroup(expr); ok {
-			return splitAlternatives(inner)
+		if wrapped {
+			return splitAlternatives(expr[1 : len(expr)-1])
 		}
 		return parts
 	}
@@ -193,30 +197,6 @@ func splitAlternatives(expr string) []string {
 		leaves = append(leaves, splitAlternatives(part)...)
 	}
 	return leaves
-}
-
-// wholeGroup returns the inside of expr when one group encloses all of it.
-func wholeGroup(expr string) (string, bool) {
-	if !strings.HasPrefix(expr, "(") {
-		return "", false
-	}
-	depth := 0
-	for i := 0; i < len(expr); i++ {
-		switch expr[i] {
-		case '\\':
-			i++
-		case '[':
-			i = classEnd(expr, i)
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return expr[1:i], i == len(expr)-1
-			}
-		}
-	}
-	return "", false
 }
 
 // cutAtNul returns the part of a link alternative before its "\x0".
