@@ -2,7 +2,6 @@ package apparmor
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,7 +60,7 @@ func GenerateProfiles(snaps []Snap, conns []Connection) ([]Profile, error) {
 				return compileError(system.Root, appSet.InstanceName(), err)
 			}
 		}
-		profiles, err = readProfiles(dirs.SnapAppArmorDir, system.Root)
+		profiles, err = system.ReadProfiles(dirs.SnapAppArmorDir)
 		return err
 	})
 	if err != nil {
@@ -110,27 +109,6 @@ func mockAppArmorSupport(root, parser string) (restore func(), err error) {
 
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// readProfiles reads every profile file in dir, sorted by name. Paths
-// under the temporary root are written as they are on a real root.
-func readProfiles(dir, root string) ([]Profile, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot list profiles: %v", err)
-	}
-	profiles := make([]Profile, 0, len(entries))
-	for _, entry := range entries {
-		text, err := os.ReadFile(filepath.Join(dir, entry.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("cannot read profile: %v", err)
-		}
-		profiles = append(profiles, Profile{Name: entry.Name(), Text: strings.ReplaceAll(string(text), root, "")})
-	}
-	return profiles, nil
 }
 
 // parserErrorPattern matches apparmor_parser's report of a rejected profile:

@@ -1,8 +1,10 @@
 package apparmor
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -179,4 +181,25 @@ func takeSystemSlots(info *snap.Info) map[string]*snap.SlotInfo {
 		}
 	}
 	return slots
+}
+
+// ReadProfiles reads the profile files snapd wrote in dir, sorted by name.
+// Paths under the temporary root are written as they are on a real root.
+func (system *System) ReadProfiles(dir string) ([]Profile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot list profiles: %v", err)
+	}
+	profiles := make([]Profile, 0, len(entries))
+	for _, entry := range entries {
+		text, err := os.ReadFile(filepath.Join(dir, entry.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("cannot read profile: %v", err)
+		}
+		profiles = append(profiles, Profile{Name: entry.Name(), Text: strings.ReplaceAll(string(text), system.Root, "")})
+	}
+	return profiles, nil
 }

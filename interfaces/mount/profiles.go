@@ -5,11 +5,7 @@
 package mount
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -47,33 +43,14 @@ func GenerateProfiles(snaps []apparmor.Snap, conns []apparmor.Connection) ([]Pro
 				return err
 			}
 		}
-		var err error
-		profiles, err = readProfiles(dirs.SnapMountPolicyDir, system.Root)
+		files, err := system.ReadProfiles(dirs.SnapMountPolicyDir)
+		for _, file := range files {
+			profiles = append(profiles, Profile(file))
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	return profiles, nil
-}
-
-// readProfiles reads every profile file in dir, sorted by name. Paths
-// under the temporary root are written as they are on a real root.
-func readProfiles(dir, root string) ([]Profile, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot list mount profiles: %v", err)
-	}
-	var profiles []Profile
-	for _, entry := range entries {
-		text, err := os.ReadFile(filepath.Join(dir, entry.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("cannot read mount profile: %v", err)
-		}
-		profiles = append(profiles, Profile{Name: entry.Name(), Text: strings.ReplaceAll(string(text), root, "")})
 	}
 	return profiles, nil
 }
