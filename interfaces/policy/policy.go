@@ -28,15 +28,21 @@ var builtinMu sync.Mutex
 // StaticInfo of ifaces, the way snapd composes its builtin one. snapd's
 // own builtin base declaration is left as it was.
 func BaseDeclaration(ifaces []interfaces.Interface) (*asserts.BaseDeclaration, error) {
+	var plugs, slots strings.Builder
+	for _, iface := range ifaces {
+		info := interfaces.StaticInfoOf(iface)
+		plugs.WriteString(strings.TrimRight(info.BaseDeclarationPlugs, "\n"))
+		slots.WriteString(strings.TrimRight(info.BaseDeclarationSlots, "\n"))
+	}
 	var buf bytes.Buffer
 	buf.WriteString(baseDeclarationHeader)
-	buf.WriteString("\nplugs:")
-	for _, iface := range ifaces {
-		buf.WriteString(strings.TrimRight(interfaces.StaticInfoOf(iface).BaseDeclarationPlugs, "\n"))
+	// A section with no rules is left out: the assertion format has no
+	// empty map.
+	if plugs.Len() > 0 {
+		buf.WriteString("\nplugs:" + plugs.String())
 	}
-	buf.WriteString("\nslots:")
-	for _, iface := range ifaces {
-		buf.WriteString(strings.TrimRight(interfaces.StaticInfoOf(iface).BaseDeclarationSlots, "\n"))
+	if slots.Len() > 0 {
+		buf.WriteString("\nslots:" + slots.String())
 	}
 	buf.WriteString("\n")
 

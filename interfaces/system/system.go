@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
@@ -59,12 +60,17 @@ func (r Registry) orOurs() Registry {
 	return r
 }
 
-// Setup is what a System holds: snaps, the connections asked for, and the
-// registry the repository uses.
+// Setup is what a System holds: snaps, the connections asked for, the
+// registry the repository uses, and the snaps' declarations.
 type Setup struct {
 	Snaps       []Snap
 	Connections []Connection
 	Registry    Registry
+	// Declarations are snap declarations, matched to the snaps by snap
+	// name. A snap without one is installed as "snap install --dangerous"
+	// installs it: no installation or connection policy is checked, and
+	// it auto-connects as the base declaration allows.
+	Declarations []*asserts.SnapDeclaration
 }
 
 // System is a snapd system under a temporary root directory, as Run hands
@@ -75,7 +81,8 @@ type System struct {
 	// Repository holds the registry's interfaces, the snaps, the
 	// connections and one security backend.
 	Repository *interfaces.Repository
-	// AppSets has one app set per snap, in the order the snaps were given.
+	// AppSets has one app set per snap, in the order the snaps were
+	// given, then the snapd snap that Run added, if it did.
 	AppSets []*interfaces.SnapAppSet
 	// Connected lists the connections made, in the order they were made.
 	Connected []Connected
@@ -85,9 +92,11 @@ type System struct {
 type Connected struct {
 	Connection
 	Interface string
-	// Auto is true for a connection that snapd's policy engine made on
-	// its own, false for one that was asked for.
+	// Auto is true for a connection that snapd's policy engine makes on
+	// its own when the snaps are installed.
 	Auto bool
+	// Requested is true for a connection that Setup asked for.
+	Requested bool
 }
 
 // File is one file that a security backend wrote.
@@ -118,11 +127,15 @@ func onHost() (restore func()) {
 	}
 }
 
-// Run sets up a classic snapd system under a temporary root holding the
-// snaps of setup, connected as asked, with backend added to its repository,
-// and calls fn on it. A plug or slot that the registry's sanitizer rejects
-// is an error. Every snapd global it changes is restored before it returns,
-// and the temporary root is removed.
+// Run sets up a classic snapd system under a temporary root, with backend
+// added to its repository, and calls fn on it. The system holds the snaps of
+// setup, and a snapd snap carrying the implicit system slots unless one of
+// them is an os or snapd snap. Their plugs are auto-connected as snapd's
+// policy engine decides, with the registry's base declaration and the
+// snap declarations of setup; then the requested connections are made,
+// whatever the policy, as a forced "snap connect" would. A plug or slot that
+// the registry's sanitizer rejects is an error. Every snapd global it
+// changes is restored before it returns, and the temporary root is removed.
 func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
@@ -143,15 +156,20 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	}()
 
 	registry := setup.Registry.orOurs()
-	system := &System{Root: root, Repository: interfaces.NewRepository()}
+	base, err := baseDeclaration(registry)
+	if err != nil {
+		return err
+	}
+	sys := &System{Root: root, Repository: interfaces.NewRepository()}
 	for _, iface := range registry.Interfaces() {
-		if err := system.Repository.AddInterface(iface); err != nil {
+		if err := sys.Repository.AddInterface(iface); err != nil {
 			return err
 		}
 	}
-	if err := system.Repository.AddBackend(backend); err != nil {
+	if err := sys.Repository.AddBackend(backend); err != nil {
 		return err
 	}
+	infos := make([]*snap.Info, 0, len(setup.Snaps)+1)
 	for i, s := range setup.Snaps {
 		info, rejected, err := readSnap(s, registry)
 		if err == nil {
@@ -160,39 +178,39 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 		if err != nil {
 			return fmt.Errorf("cannot use snap #%d: %v", i+1, err)
 		}
+		infos = append(infos, info)
+	}
+	if infos, err = withSystemSnap(infos, registry); err != nil {
+		return err
+	}
+	decls, err := declarations(infos, setup.Declarations)
+	if err != nil {
+		return err
+	}
+	for _, info := range infos {
 		appSet, err := interfaces.NewSnapAppSet(info, nil)
 		if err != nil {
 			return fmt.Errorf("cannot use snap %q: %v", info.InstanceName(), err)
 		}
-		if err := system.Repository.AddAppSet(appSet); err != nil {
+		if err := sys.Repository.AddAppSet(appSet); err != nil {
 			return fmt.Errorf("cannot use snap %q: %v", info.InstanceName(), err)
 		}
-		system.AppSets = append(system.AppSets, appSet)
+		sys.AppSets = append(sys.AppSets, appSet)
+	}
+	if err := sys.autoConnect(base, decls); err != nil {
+		return err
 	}
 	for _, conn := range setup.Connections {
-		if err := system.connect(conn); err != nil {
+		if err := sys.connect(conn, false); err != nil {
 			return err
 		}
 	}
-	return fn(system)
-}
-
-func (system *System) connect(conn Connection) error {
-	ref := &interfaces.ConnRef{
-		PlugRef: interfaces.PlugRef{Snap: conn.PlugSnap, Name: conn.Plug},
-		SlotRef: interfaces.SlotRef{Snap: conn.SlotSnap, Name: conn.Slot},
-	}
-	connected, err := system.Repository.Connect(ref, nil, nil, nil, nil, nil)
-	if err != nil {
-		return err
-	}
-	system.Connected = append(system.Connected, Connected{Connection: conn, Interface: connected.Plug.Interface()})
-	return nil
+	return fn(sys)
 }
 
 // ReadProfiles reads the files a backend wrote in dir, sorted by name.
 // Paths under the temporary root are written as they are on a real root.
-func (system *System) ReadProfiles(dir string) ([]File, error) {
+func (sys *System) ReadProfiles(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -206,7 +224,7 @@ func (system *System) ReadProfiles(dir string) ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot read profile: %v", err)
 		}
-		files = append(files, File{Name: entry.Name(), Text: strings.ReplaceAll(string(text), system.Root, "")})
+		files = append(files, File{Name: entry.Name(), Text: strings.ReplaceAll(string(text), sys.Root, "")})
 	}
 	return files, nil
 }

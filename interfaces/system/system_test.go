@@ -120,8 +120,9 @@ func (s *systemSuite) TestRun(c *C) {
 	var root string
 	err = system.Run(setup, &ifacetest.TestSecurityBackend{}, func(sys *system.System) error {
 		root = sys.Root
-		c.Check(sys.AppSets, HasLen, 2)
-		c.Check(sys.Connected, DeepEquals, []system.Connected{{Connection: setup.Connections[0], Interface: "shared-memory"}})
+		c.Check(sys.AppSets, HasLen, 3)
+		c.Check(sys.AppSets[2].InstanceName(), Equals, "snapd")
+		c.Check(sys.Connected, DeepEquals, []system.Connected{{Connection: setup.Connections[0], Interface: "shared-memory", Requested: true}})
 		return nil
 	})
 	c.Assert(err, IsNil)
