@@ -211,7 +211,7 @@ func buildConnectReport(plugFile *snapFile, plugName string, slotFile *snapFile,
 		return nil, fmt.Errorf("cannot compute the rules of slot %q: %v", slotName, err)
 	}
 	if opts.check {
-		report.Check = checkProfiles(plugFile, plugName, slotFile, slotName)
+		report.Check = checkProfiles(plugFile, plugName, slotFile, slotName, opts.policy)
 	}
 	return report, nil
 }
@@ -343,7 +343,10 @@ func writeConnectText(w io.Writer, r *connectReport) {
 	if c := r.Check; c != nil {
 		fmt.Fprintf(w, "\napparmor_parser:\n")
 		if c.OK {
-			fmt.Fprintf(w, "  connected: %s\n", strings.Join(c.Connected, "; "))
+			fmt.Fprintf(w, "  connections made:\n")
+			for _, conn := range c.Connected {
+				fmt.Fprintf(w, "    %s\n", conn)
+			}
 			fmt.Fprintf(w, "  compiled %d profiles: %s\n", len(c.Profiles), strings.Join(c.Profiles, ", "))
 		} else {
 			fmt.Fprintf(w, "  rejected: %s\n", c.Error)

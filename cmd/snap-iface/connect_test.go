@@ -180,15 +180,16 @@ func TestConnectCheck(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		example  int
-		profiles []string
+		example   int
+		profiles  []string
+		connected []string
 	}{
-		{0, []string{"snap-update-ns.consumer", "snap-update-ns.provider", "snap.consumer.client", "snap.provider.server"}},
-		{2, []string{"snap-update-ns.scratchpad", "snap.scratchpad.worker"}},
+		{0, []string{"snap-update-ns.consumer", "snap-update-ns.provider", "snap.consumer.client", "snap.provider.server"}, []string{"consumer:my-ipc provider:shmem (shared-memory, requested)"}},
+		{2, []string{"snap-update-ns.scratchpad", "snap.scratchpad.worker"}, []string{"scratchpad:shared-memory core:shared-memory (shared-memory, auto-connected, requested)"}},
 	} {
 		ex := examples[tc.example]
 		report := connectJSON(t, moduleRoot, exitOK, "--check", ex.plug, ex.slot)
-		want := &checkReport{OK: true, Profiles: tc.profiles}
+		want := &checkReport{OK: true, Profiles: tc.profiles, Connected: tc.connected}
 		if !reflect.DeepEqual(report.Check, want) {
 			t.Errorf("%s: check %+v, want %+v", ex.name, report.Check, want)
 		}
@@ -375,6 +376,45 @@ parts:
 		}
 		if report.Plug.Snap != "viewer" || report.PlugRules.AppArmor[0].Tag != "snap.viewer.viewer" {
 			t.Errorf("%s: plug %+v, rules %+v; want the viewer app", arg, report.Plug, report.PlugRules)
+		}
+	}
+}
+
+// A snap as people ship them uses other interfaces too: --check writes its
+// profiles with them, auto-connected as snapd's policy engine decides.
+func TestConnectCheckRealSnap(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"app.yaml": `name: app
+version: 1
+apps:
+  app:
+    command: bin/app
+    plugs: [frames, network, network-bind, home, x11, wayland, opengl, audio-playback, browser-support, removable-media, fonts]
+plugs:
+  frames: {interface: shared-memory}
+  fonts: {interface: content, target: $SNAP/fonts, default-provider: fonts-provider}
+`,
+	})
+	report := connectJSON(t, dir, exitOK, "--check", "app.yaml", filepath.Join(moduleRoot, examples[1].slot))
+	if report.Check == nil || !report.Check.OK {
+		t.Fatalf("check %+v, want the profiles compiled", report.Check)
+	}
+	got := strings.Join(report.Check.Connected, "\n")
+	for _, want := range []string{
+		"app:frames sensors:frames (shared-memory, requested)",
+		"app:network snapd:network (network, auto-connected)",
+		"app:x11 snapd:x11 (x11, auto-connected)",
+		"app:opengl snapd:opengl (opengl, auto-connected)",
+		"app:audio-playback snapd:audio-playback (audio-playback, auto-connected)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("connections lack %q:\n%s", want, got)
+		}
+	}
+	// Manual-only interfaces stay unconnected.
+	for _, manual := range []string{"app:removable-media "} {
+		if strings.Contains(got, manual) {
+			t.Errorf("connections hold %q, which snapd connects only by hand:\n%s", manual, got)
 		}
 	}
 }

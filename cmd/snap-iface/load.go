@@ -169,8 +169,8 @@ type badInterface struct {
 }
 
 // badSharedMemory returns the sanitizer's verdicts on the snap's
-// shared-memory plugs and slots, sorted by name. Other interfaces are not
-// this tool's business: our registry knows only shared-memory.
+// shared-memory plugs and slots, sorted by name. The verdicts on other
+// interfaces are not this tool's business.
 func (f *snapFile) badSharedMemory() []badInterface {
 	bad := []badInterface{}
 	for name, msg := range f.sanitized.BadInterfaces {

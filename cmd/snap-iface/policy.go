@@ -68,17 +68,11 @@ func checkPolicy(plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot,
 	}
 	install := model.describe()
 	if model.slotPublisher == "" && isSystemSnap(slot.Snap()) {
-		// The system snap always comes from the store.
-		model.slotPublisher = systemPublisher
 		install += fmt.Sprintf("; the system snap %s comes from the store", slot.Snap().InstanceName())
 	}
-	plugDecl, err := snapDeclaration(plug.Snap(), model.plugPublisher)
+	plugDecl, slotDecl, err := model.declarations(plug.Snap(), slot.Snap())
 	if err != nil {
-		return nil, fmt.Errorf("--plug-publisher: %v", err)
-	}
-	slotDecl, err := snapDeclaration(slot.Snap(), model.slotPublisher)
-	if err != nil {
-		return nil, fmt.Errorf("--slot-publisher: %v", err)
+		return nil, err
 	}
 	conn := snapdpolicy.ConnectCandidate{
 		Plug:                plug,
@@ -91,7 +85,7 @@ func checkPolicy(plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot,
 	report := &policyReport{
 		Install:       install,
 		PlugPublisher: model.plugPublisher,
-		SlotPublisher: model.slotPublisher,
+		SlotPublisher: slotPublisher(slotDecl),
 		SlotGranted:   model.slotGranted,
 		InstallPlug:   checkInstall(plug.Snap(), plugDecl, base, why.install),
 		InstallSlot:   checkInstall(slot.Snap(), slotDecl, base, why.install),
@@ -141,11 +135,42 @@ func checkInstall(info *snap.Info, decl *asserts.SnapDeclaration, base *asserts.
 	}
 }
 
+// declarations returns the snap declarations of the plug and slot snaps in
+// the modelled install, nil for a snap installed locally. The system snap
+// always comes from the store. A snap on both sides has one declaration.
+func (m policyModel) declarations(plugSnap, slotSnap *snap.Info) (plugDecl, slotDecl *asserts.SnapDeclaration, err error) {
+	slotPublisher := m.slotPublisher
+	if slotPublisher == "" && isSystemSnap(slotSnap) {
+		slotPublisher = systemPublisher
+	}
+	if slotSnap == plugSnap {
+		if slotPublisher == "" {
+			slotPublisher = m.plugPublisher
+		}
+		slotDecl, err = snapDeclaration(slotSnap, slotPublisher)
+		return slotDecl, slotDecl, err
+	}
+	if plugDecl, err = snapDeclaration(plugSnap, m.plugPublisher); err != nil {
+		return nil, nil, fmt.Errorf("--plug-publisher: %v", err)
+	}
+	if slotDecl, err = snapDeclaration(slotSnap, slotPublisher); err != nil {
+		return nil, nil, fmt.Errorf("--slot-publisher: %v", err)
+	}
+	return plugDecl, slotDecl, nil
+}
+
 func snapDeclaration(info *snap.Info, publisher string) (*asserts.SnapDeclaration, error) {
 	if publisher == "" {
 		return nil, nil
 	}
 	return policy.SnapDeclaration(info.SnapName(), publisher)
+}
+
+func slotPublisher(decl *asserts.SnapDeclaration) string {
+	if decl == nil {
+		return ""
+	}
+	return decl.PublisherID()
 }
 
 func verdictOf(err error, why func(error) string) verdict {
