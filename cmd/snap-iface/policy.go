@@ -230,7 +230,7 @@ func (e explainer) install(info *snap.Info, err error) string {
 		}
 		switch info.Type() {
 		case snap.TypeApp, snap.TypeGadget:
-			return fmt.Sprintf("slot %q is super-privileged: the store must grant it in the snap declaration of %s", slot.Name, info.InstanceName())
+			return fmt.Sprintf("slot %q is super-privileged: the store must grant it in the snap declaration of %s (preview that with --slot-granted)", slot.Name, info.InstanceName())
 		case snap.TypeOS, snap.TypeSnapd:
 		default:
 			return fmt.Sprintf("a snap of type %s cannot have a shared-memory slot: only app, gadget, os and snapd snaps can", info.Type())
