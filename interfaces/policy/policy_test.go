@@ -233,3 +233,57 @@ func (s *policySuite) TestSnapDeclarationErrors(c *C) {
 	_, err = policy.SnapDeclaration("", "pub")
 	c.Check(err, ErrorMatches, `cannot make snap declaration: invalid name ""`)
 }
+
+// The three installs a preview models: a local install ("snap install
+// --dangerous", no declarations), a store install (declarations naming the
+// publishers), and a store install whose slot snap's declaration grants
+// its shared-memory slot.
+func (s *policySuite) TestInstallModes(c *C) {
+	granted, err := policy.SnapDeclarationGrantingSharedMemory("provider", "brand")
+	c.Assert(err, IsNil)
+	plain, err := policy.SnapDeclaration("provider", "brand")
+	c.Assert(err, IsNil)
+	for _, impl := range s.implementations(c) {
+		info := snaptest.MockInfo(c, providerYaml, nil)
+		local := &snapdpolicy.InstallCandidateMinimalCheck{Snap: info, BaseDeclaration: impl.decl}
+		c.Check(local.Check(), IsNil, Commentf("local install (%s)", impl.name))
+		store := &snapdpolicy.InstallCandidate{Snap: info, SnapDeclaration: plain, BaseDeclaration: impl.decl}
+		c.Check(store.Check(), ErrorMatches, `installation denied by "shmem" slot rule of interface "shared-memory"`, Commentf("store (%s)", impl.name))
+		store.SnapDeclaration = granted
+		c.Check(store.Check(), IsNil, Commentf("granted (%s)", impl.name))
+	}
+}
+
+func (s *policySuite) TestGrantedSlotConnection(c *C) {
+	granted, err := policy.SnapDeclarationGrantingSharedMemory("provider", "brand")
+	c.Assert(err, IsNil)
+	c.Check(granted.SlotRule("shared-memory"), NotNil)
+	c.Check(granted.PublisherID(), Equals, "brand")
+	for _, t := range []struct {
+		summary              string
+		plug, plugPublisher  string
+		connect, autoConnect bool
+	}{
+		{"other publisher, same identifier", consumerYaml, "partner", true, true},
+		{"same publisher, same identifier", consumerYaml, "brand", true, true},
+		{"no plug declaration, same identifier", consumerYaml, "", true, true},
+		{"other publisher, other identifier", otherConsumerYaml, "partner", false, false},
+		{"private plug", privateYaml, "partner", false, false},
+	} {
+		for _, impl := range s.implementations(c) {
+			cand := candidate(c, impl, t.plug, providerYaml, t.plugPublisher, "")
+			cand.SlotSnapDeclaration = granted
+			comment := Commentf("%s (%s)", t.summary, impl.name)
+			c.Check(cand.Check() == nil, Equals, t.connect, comment)
+			_, err := cand.CheckAutoConnect()
+			c.Check(err == nil, Equals, t.autoConnect, comment)
+		}
+	}
+}
+
+func (s *policySuite) TestBaseDeclarationWithoutRules(c *C) {
+	decl, err := policy.BaseDeclaration(nil)
+	c.Assert(err, IsNil)
+	c.Check(decl.PlugRule("shared-memory"), IsNil)
+	c.Check(decl.SlotRule("shared-memory"), IsNil)
+}
