@@ -16,7 +16,8 @@ EXAMPLES := \
 	"testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml" \
 	"testdata/private/consumer.yaml testdata/private/core.yaml" \
 	"testdata/ros2/listener testdata/ros2/talker" \
-	"--check testdata/electron system"
+	"--check testdata/electron system" \
+	"--plug-publisher acme --slot-publisher acme --slot-granted testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml"
 
 run: apparmor-parser ## preview each example in testdata/: validity, policy, rules and mounts
 	@for ex in $(EXAMPLES); do \

@@ -18,13 +18,15 @@ var examples = []struct {
 	name, plug, slot string
 	// warnings counts the lines expected on stderr.
 	warnings int
+	flags    []string
 }{
-	{"reference", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml", 0},
-	{"wildcard", "testdata/wildcard/consumer.yaml", "testdata/wildcard/provider.yaml", 0},
-	{"private", "testdata/private/consumer.yaml", "testdata/private/core.yaml", 0},
+	{"reference", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml", 0, nil},
+	{"wildcard", "testdata/wildcard/consumer.yaml", "testdata/wildcard/provider.yaml", 0, nil},
+	{"private", "testdata/private/consumer.yaml", "testdata/private/core.yaml", 0, nil},
 	// snapcraft projects, with extensions that are not expanded.
-	{"ros2", "testdata/ros2/listener", "testdata/ros2/talker", 2},
-	{"electron", "testdata/electron", "system", 0},
+	{"ros2", "testdata/ros2/listener", "testdata/ros2/talker", 2, nil},
+	{"electron", "testdata/electron", "system", 0, nil},
+	{"brand-store", "testdata/brand-store/dashboard.yaml", "testdata/brand-store/gateway.yaml", 0, []string{"--plug-publisher", "acme", "--slot-publisher", "acme", "--slot-granted"}},
 }
 
 func TestConnectGolden(t *testing.T) {
@@ -36,7 +38,7 @@ func TestConnectGolden(t *testing.T) {
 			{"txt", nil},
 			{"json", []string{"--json"}},
 		} {
-			args := append(append([]string{"connect"}, format.flags...), ex.plug, ex.slot)
+			args := append(append(append([]string{"connect"}, format.flags...), ex.flags...), ex.plug, ex.slot)
 			r := runIn(t, moduleRoot, args...)
 			if r.status != exitOK || strings.Count(r.stderr, "snap-iface: warning: ") != ex.warnings || strings.Count(r.stderr, "\n") != ex.warnings {
 				t.Errorf("snap-iface %q: status %d, stderr %q; want 0 and %d warnings", args, r.status, r.stderr, ex.warnings)
@@ -112,6 +114,21 @@ func TestConnectPublishers(t *testing.T) {
 				Reason:      "a plug auto-connects only to a slot of its own publisher, and the plug snap is by pub1, the slot snap by pub2: use snap connect",
 				PolicyError: `auto-connection not allowed by plug rule of interface "shared-memory"`,
 			},
+		},
+	}, {
+		summary: "store, the slot granted: auto-connects from any publisher",
+		flags:   []string{"--plug-publisher", "pub1", "--slot-publisher", "pub2", "--slot-granted"},
+		status:  exitOK,
+		want: policyReport{
+			Install:       "store (plug snap by pub1, slot snap by pub2, whose snap declaration grants the slot)",
+			PlugPublisher: "pub1",
+			SlotPublisher: "pub2",
+			SlotGranted:   true,
+			InstallPlug:   verdict{Allowed: true},
+			InstallSlot:   verdict{Allowed: true},
+			Connect:       verdict{Allowed: true},
+			AutoConnect:   verdict{Allowed: true},
+			Connected:     connectedAuto,
 		},
 	}} {
 		args := append(append([]string{}, tc.flags...), ex.plug, ex.slot)

@@ -62,7 +62,7 @@ func loadSnapFile(path string) (*snapFile, error) {
 // systemSnapFile is the snapd snap of a classic system, with its implicit
 // slots.
 func systemSnapFile() *snapFile {
-	f, err := parseSnapFile("(system)", []byte(systemSnapYAML))
+	f, err := parseSnapFile(systemArgument, []byte(systemSnapYAML))
 	if err != nil {
 		panic(fmt.Sprintf("internal error: cannot read the snapd snap: %v", err))
 	}

@@ -149,7 +149,7 @@ slots:
 		{[]string{"connect", "same-name.yaml", "provider.yaml"}, `same-name.yaml: snapd would refuse to install snap "same-name": cannot have plug and slot with the same name: "ipc"`},
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "--slot-instance-key", "Bad"}, `--slot-instance-key: cannot use instance key "Bad"`},
 		{[]string{"connect", "--slot-granted", "two-plugs.yaml:first", "provider.yaml"}, "connect: --slot-granted needs --slot-publisher"},
-		{[]string{"connect", "two-plugs.yaml:first", "system:other"}, `snap "snapd" ((system)) has no slot "other"`},
+		{[]string{"connect", "two-plugs.yaml:first", "system:other"}, `snap "snapd" (system) has no slot "other"`},
 		{[]string{"shm-audit", "--roots", "/"}, "shm-audit: flag provided but not defined: -roots"},
 	} {
 		if tc.want == "" {

@@ -147,23 +147,29 @@ func (m policyModel) declarations(plugSnap, slotSnap *snap.Info) (plugDecl, slot
 		if slotPublisher == "" {
 			slotPublisher = m.plugPublisher
 		}
-		slotDecl, err = snapDeclaration(slotSnap, slotPublisher)
+		slotDecl, err = snapDeclaration(slotSnap, slotPublisher, m.slotGranted)
 		return slotDecl, slotDecl, err
 	}
-	if plugDecl, err = snapDeclaration(plugSnap, m.plugPublisher); err != nil {
+	if plugDecl, err = snapDeclaration(plugSnap, m.plugPublisher, false); err != nil {
 		return nil, nil, fmt.Errorf("--plug-publisher: %v", err)
 	}
-	if slotDecl, err = snapDeclaration(slotSnap, slotPublisher); err != nil {
+	if slotDecl, err = snapDeclaration(slotSnap, slotPublisher, m.slotGranted); err != nil {
 		return nil, nil, fmt.Errorf("--slot-publisher: %v", err)
 	}
 	return plugDecl, slotDecl, nil
 }
 
-func snapDeclaration(info *snap.Info, publisher string) (*asserts.SnapDeclaration, error) {
-	if publisher == "" {
+// snapDeclaration returns the snap's declaration by publisher, granting its
+// shared-memory slots when granted; nil without a publisher.
+func snapDeclaration(info *snap.Info, publisher string, granted bool) (*asserts.SnapDeclaration, error) {
+	switch {
+	case publisher == "":
 		return nil, nil
+	case granted:
+		return policy.SnapDeclarationGrantingSharedMemory(info.SnapName(), publisher)
+	default:
+		return policy.SnapDeclaration(info.SnapName(), publisher)
 	}
-	return policy.SnapDeclaration(info.SnapName(), publisher)
 }
 
 func slotPublisher(decl *asserts.SnapDeclaration) string {
