@@ -373,7 +373,8 @@ parts:
     plugin: nil
 `
 	dir := t.TempDir()
-	for _, path := range []string{"project/snap/snapcraft.yaml", "file/snapcraft.yaml", "hidden/.snapcraft.yaml"} {
+	// A snapcraft.yaml is known by its name, or by its parts.
+	for _, path := range []string{"project/snap/snapcraft.yaml", "file/snapcraft.yaml", "hidden/.snapcraft.yaml", "named/viewer.yaml"} {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0755); err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +383,7 @@ parts:
 		}
 	}
 	slot := filepath.Join(moduleRoot, examples[1].slot) + ":frames"
-	for _, arg := range []string{"project", "file/snapcraft.yaml", "hidden"} {
+	for _, arg := range []string{"project", "file/snapcraft.yaml", "hidden", "named/viewer.yaml"} {
 		r := runIn(t, dir, "connect", "--json", arg, slot)
 		if r.status != exitOK {
 			t.Errorf("%s: status %d, stderr %q", arg, r.status, r.stderr)

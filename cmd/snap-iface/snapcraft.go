@@ -75,8 +75,7 @@ func snapYAMLFromSnapcraft(data []byte) ([]byte, []string, error) {
 }
 
 // snapApps returns the apps as snap.yaml holds them: without extensions,
-// which it records by name with the apps using them, and with commands
-// relative to the snap, as snapcraft writes them.
+// which it records by name with the apps using them.
 func snapApps(value interface{}, extensions map[string][]string) (yaml.MapSlice, error) {
 	apps, ok := value.(yaml.MapSlice)
 	if !ok {
@@ -97,11 +96,6 @@ func snapApps(value interface{}, extensions map[string][]string) (yaml.MapSlice,
 				for _, name := range names {
 					extensions[fmt.Sprint(name)] = append(extensions[fmt.Sprint(name)], appName)
 				}
-			case "command":
-				if command, ok := field.Value.(string); ok {
-					field.Value = strings.TrimPrefix(command, "$SNAP/")
-				}
-				kept = append(kept, field)
 			default:
 				kept = append(kept, field)
 			}
