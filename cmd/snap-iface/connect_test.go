@@ -440,3 +440,14 @@ plugs:
 		}
 	}
 }
+
+func TestConnectSlotOnKernel(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"kernel.yaml": "name: kernel\nversion: 1\ntype: kernel\nslots:\n  shm: {interface: shared-memory, shared-memory: my-ipc, write: [a]}\n",
+	})
+	p := connectJSON(t, dir, exitFindings, filepath.Join(moduleRoot, examples[0].plug), "kernel.yaml").Policy
+	want := "a snap of type kernel cannot have a shared-memory slot: only app, gadget, os and snapd snaps can"
+	if p.InstallSlot.Allowed || p.InstallSlot.Reason != want || p.Connected != notConnected {
+		t.Errorf("policy %+v, want the kernel not installed: %s", p, want)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/interfaces"
@@ -231,13 +232,12 @@ func sharedMemoryID(attrs interface {
 
 func (e explainer) install(info *snap.Info, err error) string {
 	for _, slot := range info.Slots {
-		if slot.Interface != sharedMemory {
+		if slot.Interface != sharedMemory || !strings.Contains(err.Error(), fmt.Sprintf("%q slot rule", slot.Name)) {
 			continue
 		}
 		switch info.Type() {
 		case snap.TypeApp, snap.TypeGadget:
 			return fmt.Sprintf("slot %q is super-privileged: the store must grant it in the snap declaration of %s (preview that with --slot-granted)", slot.Name, info.InstanceName())
-		case snap.TypeOS, snap.TypeSnapd:
 		default:
 			return fmt.Sprintf("a snap of type %s cannot have a shared-memory slot: only app, gadget, os and snapd snaps can", info.Type())
 		}
