@@ -63,9 +63,10 @@ are given: then the snaps come from the store with snap declarations.`,
    rejects a profile
 2  the command could not run: unreadable or invalid input, no such plug or
    slot, a bad flag`,
-	example: `snap-iface connect testdata/reference/consumer.yaml testdata/reference/provider.yaml
-snap-iface connect --check testdata/private/consumer.yaml system
-snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted app/ provider/`,
+	example: `snap-iface connect testdata/ros2/listener testdata/ros2/talker
+snap-iface connect --check testdata/electron system
+snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
+    testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml`,
 	flags: func() *flag.FlagSet { return connectFlags(&connectOptions{}) },
 	run:   runConnect,
 }, {
