@@ -59,9 +59,7 @@ func parseSnapYaml(path string, data []byte) (*snap.Info, error) {
 }
 
 // isSystemSnap reports whether the snap carries snapd's implicit slots.
-func isSystemSnap(info *snap.Info) bool {
-	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
+var isSystemSnap = system.IsSystemSnap
 
 // badInterface is a plug or slot that the sanitizer rejected.
 type badInterface struct {

@@ -20,7 +20,7 @@ const systemSnapYaml = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
 // none of them is an os or snapd snap.
 func withSystemSnap(infos []*snap.Info, registry Registry) ([]*snap.Info, error) {
 	for _, info := range infos {
-		if typ := info.Type(); typ == snap.TypeOS || typ == snap.TypeSnapd {
+		if IsSystemSnap(info) {
 			return infos, nil
 		}
 	}

@@ -54,11 +54,17 @@ func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err e
 	return info, rejectedError(info, declaredPlugs), nil
 }
 
+// IsSystemSnap reports whether the snap carries snapd's implicit slots: an
+// os or snapd snap does.
+func IsSystemSnap(info *snap.Info) bool {
+	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
+}
+
 // takeSystemSlots removes from an os or snapd snap the slots of interfaces
 // implicit on classic, adds the implicit ones it does not declare, and
 // returns them all, without attributes.
 func takeSystemSlots(info *snap.Info, registry Registry) map[string]*snap.SlotInfo {
-	if typ := info.Type(); typ != snap.TypeOS && typ != snap.TypeSnapd {
+	if !IsSystemSnap(info) {
 		return nil
 	}
 	slots := make(map[string]*snap.SlotInfo)
