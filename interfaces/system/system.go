@@ -21,6 +21,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 )
 
 // Snap is one snap.yaml, optionally parallel-installed.
@@ -40,17 +41,39 @@ type Connection struct {
 type Registry struct {
 	Interfaces         func() []interfaces.Interface
 	SanitizePlugsSlots func(*snap.Info)
+	// baseDeclaration, when set, returns the base declaration of the
+	// interfaces, composed once.
+	baseDeclaration func() (*asserts.BaseDeclaration, error)
 }
+
+var (
+	ourBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
+		return policy.BaseDeclaration(builtin.Interfaces())
+	})
+	upstreamBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
+		return policy.BaseDeclaration(snapdbuiltin.Interfaces())
+	})
+)
 
 // Ours is snapd-shm's registry: snapd 2.64's interfaces, with ours in place
 // of snapd's of the same name.
 func Ours() Registry {
-	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots}
+	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots, baseDeclaration: ourBaseDeclaration}
 }
 
 // Upstream is snapd 2.64's own registry, unchanged.
 func Upstream() Registry {
-	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots}
+	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots, baseDeclaration: upstreamBaseDeclaration}
+}
+
+// BaseDeclaration returns the base declaration composed from the
+// registry's interfaces, as snapd composes its own.
+func (r Registry) BaseDeclaration() (*asserts.BaseDeclaration, error) {
+	r = r.orOurs()
+	if r.baseDeclaration != nil {
+		return r.baseDeclaration()
+	}
+	return policy.BaseDeclaration(r.Interfaces())
 }
 
 func (r Registry) orOurs() Registry {
@@ -156,7 +179,7 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	}()
 
 	registry := setup.Registry.orOurs()
-	base, err := baseDeclaration(registry)
+	base, err := registry.BaseDeclaration()
 	if err != nil {
 		return err
 	}
