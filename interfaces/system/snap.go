@@ -10,9 +10,10 @@ import (
 )
 
 // ReadSnap reads a snap.yaml as snapd installs it on the classic host the
-// system models: it validates the snap as snapd does and sanitizes its
-// plugs and slots with the registry. The sanitizer's verdicts stay in the
-// snap's BadInterfaces, and the plugs and slots it rejected are removed.
+// system models: it gives the snap revision x1, checks its instance name
+// and sanitizes its plugs and slots with the registry. The sanitizer's
+// verdicts stay in the snap's BadInterfaces, and the plugs and slots it
+// rejected are removed. It does not run snap.Validate.
 //
 // An os or snapd snap carries the implicit system slot of every interface
 // implicit on classic: those slots are added when missing, and declared

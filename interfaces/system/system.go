@@ -37,7 +37,8 @@ type Connection struct {
 }
 
 // Registry is a set of interfaces and the sanitizer that checks a snap's
-// plugs and slots against them. The zero Registry stands for Ours().
+// plugs and slots against them. A Registry without either function, the zero
+// Registry included, stands for Ours().
 type Registry struct {
 	Interfaces         func() []interfaces.Interface
 	SanitizePlugsSlots func(*snap.Info)
