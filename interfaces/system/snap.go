@@ -10,14 +10,14 @@ import (
 )
 
 // ReadSnap reads a snap.yaml as snapd installs it on the classic host the
-// system models: it gives the snap revision x1, checks its instance name
-// and sanitizes its plugs and slots with the registry. The sanitizer's
-// verdicts stay in the snap's BadInterfaces, and the plugs and slots it
-// rejected are removed. It does not run snap.Validate.
+// system models: it gives the snap revision x1, sanitizes its plugs and
+// slots with the registry, then validates it with snap.Validate. The
+// sanitizer's verdicts stay in the snap's BadInterfaces, and the plugs and
+// slots it rejected are removed.
 //
 // An os or snapd snap carries the implicit system slot of every interface
-// implicit on classic: those slots are added when missing, and declared
-// ones are kept unsanitized and without attributes, as snapd does.
+// implicit on classic: missing ones are added, as snapd does, and declared
+// ones are replaced by bare implicit ones, which are not sanitized.
 func ReadSnap(s Snap, registry Registry) (*snap.Info, error) {
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
@@ -40,15 +40,15 @@ func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err e
 	}
 	info.InstanceKey = s.InstanceKey
 	info.Revision = installedRevision
-	if err := snap.ValidateInstanceName(info.InstanceName()); err != nil {
-		return nil, nil, err
-	}
 	systemSlots := takeSystemSlots(info, registry)
 	declaredPlugs := make(map[string]bool, len(info.Plugs))
 	for name := range info.Plugs {
 		declaredPlugs[name] = true
 	}
 	registry.SanitizePlugsSlots(info)
+	if err := snap.Validate(info); err != nil {
+		return nil, nil, err
+	}
 	for name, slot := range systemSlots {
 		info.Slots[name] = slot
 	}

@@ -150,3 +150,15 @@ func (s *systemSuite) TestBaseDeclaration(c *C) {
 	c.Assert(err, IsNil)
 	c.Check(decl.SlotRule("network"), IsNil)
 }
+
+// Snaps are validated as snapd validates them on installation.
+func (s *systemSuite) TestReadSnapValidates(c *C) {
+	for _, t := range []struct{ yaml, err string }{
+		{"name: same\nversion: \"1\"\nplugs:\n  x: network\nslots:\n  x: network\n", `cannot have plug and slot with the same name: "x"`},
+		{"name: noversion\n", `invalid snap version: cannot be empty`},
+		{"name: app\nversion: \"1\"\napps:\n  a:\n    command: bin/a\n    daemon: bogus\n", `.*"bogus".*`},
+	} {
+		_, err := system.ReadSnap(system.Snap{YAML: []byte(t.yaml)}, system.Ours())
+		c.Check(err, ErrorMatches, t.err, Commentf(t.yaml))
+	}
+}
