@@ -160,6 +160,7 @@ func onHost() (restore func()) {
 // whatever the policy, as a forced "snap connect" would. A plug or slot that
 // the registry's sanitizer rejects is an error. Every snapd global it
 // changes is restored before it returns, and the temporary root is removed.
+// Runs and ReadSnap calls take turns: fn must call neither.
 func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
