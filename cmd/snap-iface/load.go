@@ -158,9 +158,7 @@ func (f *snapFile) setInstanceKey(key string) error {
 }
 
 // isSystemSnap reports whether the snap carries snapd's implicit slots.
-func isSystemSnap(info *snap.Info) bool {
-	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
+var isSystemSnap = system.IsSystemSnap
 
 // badInterface is a plug or slot that the sanitizer rejected.
 type badInterface struct {

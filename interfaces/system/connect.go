@@ -8,8 +8,6 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
 	"github.com/snapcore/snapd/snap"
-
-	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 )
 
 // systemSnapYaml is the snapd snap that carries the implicit slots when no
@@ -20,7 +18,7 @@ const systemSnapYaml = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
 // none of them is an os or snapd snap.
 func withSystemSnap(infos []*snap.Info, registry Registry) ([]*snap.Info, error) {
 	for _, info := range infos {
-		if typ := info.Type(); typ == snap.TypeOS || typ == snap.TypeSnapd {
+		if IsSystemSnap(info) {
 			return infos, nil
 		}
 	}
@@ -132,9 +130,4 @@ func (sys *System) connect(conn Connection, auto bool) error {
 	}
 	sys.Connected = append(sys.Connected, Connected{Connection: conn, Interface: connected.Plug.Interface(), Auto: auto, Requested: !auto})
 	return nil
-}
-
-// baseDeclaration composes the base declaration of the registry.
-func baseDeclaration(registry Registry) (*asserts.BaseDeclaration, error) {
-	return policy.BaseDeclaration(registry.Interfaces())
 }

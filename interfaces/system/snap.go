@@ -10,13 +10,14 @@ import (
 )
 
 // ReadSnap reads a snap.yaml as snapd installs it on the classic host the
-// system models: it validates the snap as snapd does and sanitizes its
-// plugs and slots with the registry. The sanitizer's verdicts stay in the
-// snap's BadInterfaces, and the plugs and slots it rejected are removed.
+// system models: it gives the snap revision x1, sanitizes its plugs and
+// slots with the registry, then validates it with snap.Validate. The
+// sanitizer's verdicts stay in the snap's BadInterfaces, and the plugs and
+// slots it rejected are removed.
 //
 // An os or snapd snap carries the implicit system slot of every interface
-// implicit on classic: those slots are added when missing, and declared
-// ones are kept unsanitized and without attributes, as snapd does.
+// implicit on classic: missing ones are added, as snapd does, and declared
+// ones are replaced by bare implicit ones, which are not sanitized.
 func ReadSnap(s Snap, registry Registry) (*snap.Info, error) {
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
@@ -39,26 +40,32 @@ func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err e
 	}
 	info.InstanceKey = s.InstanceKey
 	info.Revision = installedRevision
-	if err := snap.ValidateInstanceName(info.InstanceName()); err != nil {
-		return nil, nil, err
-	}
 	systemSlots := takeSystemSlots(info, registry)
 	declaredPlugs := make(map[string]bool, len(info.Plugs))
 	for name := range info.Plugs {
 		declaredPlugs[name] = true
 	}
 	registry.SanitizePlugsSlots(info)
+	if err := snap.Validate(info); err != nil {
+		return nil, nil, err
+	}
 	for name, slot := range systemSlots {
 		info.Slots[name] = slot
 	}
 	return info, rejectedError(info, declaredPlugs), nil
 }
 
+// IsSystemSnap reports whether the snap carries snapd's implicit slots: an
+// os or snapd snap does.
+func IsSystemSnap(info *snap.Info) bool {
+	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
+}
+
 // takeSystemSlots removes from an os or snapd snap the slots of interfaces
 // implicit on classic, adds the implicit ones it does not declare, and
 // returns them all, without attributes.
 func takeSystemSlots(info *snap.Info, registry Registry) map[string]*snap.SlotInfo {
-	if typ := info.Type(); typ != snap.TypeOS && typ != snap.TypeSnapd {
+	if !IsSystemSnap(info) {
 		return nil
 	}
 	slots := make(map[string]*snap.SlotInfo)

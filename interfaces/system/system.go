@@ -21,6 +21,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 )
 
 // Snap is one snap.yaml, optionally parallel-installed.
@@ -36,21 +37,44 @@ type Connection struct {
 }
 
 // Registry is a set of interfaces and the sanitizer that checks a snap's
-// plugs and slots against them. The zero Registry stands for Ours().
+// plugs and slots against them. A Registry without either function, the zero
+// Registry included, stands for Ours().
 type Registry struct {
 	Interfaces         func() []interfaces.Interface
 	SanitizePlugsSlots func(*snap.Info)
+	// baseDeclaration, when set, returns the base declaration of the
+	// interfaces, composed once.
+	baseDeclaration func() (*asserts.BaseDeclaration, error)
 }
+
+var (
+	ourBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
+		return policy.BaseDeclaration(builtin.Interfaces())
+	})
+	upstreamBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
+		return policy.BaseDeclaration(snapdbuiltin.Interfaces())
+	})
+)
 
 // Ours is snapd-shm's registry: snapd 2.64's interfaces, with ours in place
 // of snapd's of the same name.
 func Ours() Registry {
-	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots}
+	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots, baseDeclaration: ourBaseDeclaration}
 }
 
 // Upstream is snapd 2.64's own registry, unchanged.
 func Upstream() Registry {
-	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots}
+	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots, baseDeclaration: upstreamBaseDeclaration}
+}
+
+// BaseDeclaration returns the base declaration composed from the
+// registry's interfaces, as snapd composes its own.
+func (r Registry) BaseDeclaration() (*asserts.BaseDeclaration, error) {
+	r = r.orOurs()
+	if r.baseDeclaration != nil {
+		return r.baseDeclaration()
+	}
+	return policy.BaseDeclaration(r.Interfaces())
 }
 
 func (r Registry) orOurs() Registry {
@@ -136,6 +160,7 @@ func onHost() (restore func()) {
 // whatever the policy, as a forced "snap connect" would. A plug or slot that
 // the registry's sanitizer rejects is an error. Every snapd global it
 // changes is restored before it returns, and the temporary root is removed.
+// Runs and ReadSnap calls take turns: fn must call neither.
 func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
@@ -156,7 +181,7 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	}()
 
 	registry := setup.Registry.orOurs()
-	base, err := baseDeclaration(registry)
+	base, err := registry.BaseDeclaration()
 	if err != nil {
 		return err
 	}

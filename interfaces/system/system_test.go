@@ -7,6 +7,7 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/interfaces/ifacetest"
+	"github.com/snapcore/snapd/snap"
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
@@ -129,4 +130,35 @@ func (s *systemSuite) TestRun(c *C) {
 	c.Check(root, Not(Equals), "")
 	_, err = os.Stat(root)
 	c.Check(os.IsNotExist(err), Equals, true)
+}
+
+func (s *systemSuite) TestBaseDeclaration(c *C) {
+	ours, err := system.Registry{}.BaseDeclaration()
+	c.Assert(err, IsNil)
+	again, err := system.Ours().BaseDeclaration()
+	c.Assert(err, IsNil)
+	c.Check(again, Equals, ours)
+	upstream, err := system.Upstream().BaseDeclaration()
+	c.Assert(err, IsNil)
+	c.Check(ours.SlotRule("network"), DeepEquals, upstream.SlotRule("network"))
+	c.Check(upstream, Not(Equals), ours)
+	c.Check(upstream.SlotRule("shared-memory"), NotNil)
+
+	// A registry of its own composes its own.
+	mine := system.Registry{Interfaces: func() []interfaces.Interface { return nil }, SanitizePlugsSlots: func(*snap.Info) {}}
+	decl, err := mine.BaseDeclaration()
+	c.Assert(err, IsNil)
+	c.Check(decl.SlotRule("network"), IsNil)
+}
+
+// Snaps are validated as snapd validates them on installation.
+func (s *systemSuite) TestReadSnapValidates(c *C) {
+	for _, t := range []struct{ yaml, err string }{
+		{"name: same\nversion: \"1\"\nplugs:\n  x: network\nslots:\n  x: network\n", `cannot have plug and slot with the same name: "x"`},
+		{"name: noversion\n", `invalid snap version: cannot be empty`},
+		{"name: app\nversion: \"1\"\napps:\n  a:\n    command: bin/a\n    daemon: bogus\n", `.*"bogus".*`},
+	} {
+		_, err := system.ReadSnap(system.Snap{YAML: []byte(t.yaml)}, system.Ours())
+		c.Check(err, ErrorMatches, t.err, Commentf(t.yaml))
+	}
 }
