@@ -46,7 +46,7 @@ type snapFile struct {
 }
 
 // loadSnapFile reads a snap.yaml, a snapcraft.yaml, or a directory holding
-// one of them, and validates the snap as snapd does on installation.
+// one of them, and reads the snap as snapd installs it (system.ReadSnap).
 func loadSnapFile(path string) (*snapFile, error) {
 	path, err := findSnapFile(path)
 	if err != nil {
@@ -86,7 +86,7 @@ func parseSnapFile(path string, data []byte) (*snapFile, error) {
 		return nil, err
 	}
 	if f.sanitized, err = system.ReadSnap(system.Snap{YAML: f.yaml}, system.Ours()); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: snapd would refuse to install snap %q: %v", path, f.raw.SnapName(), err)
 	}
 	return f, nil
 }
@@ -125,21 +125,15 @@ func readInput(path string) ([]byte, error) {
 	return data, nil
 }
 
-// parseSnapYaml parses a snap.yaml without sanitizing it, and validates it
-// as snapd does on installation. snapd's global sanitizer hook is replaced
-// for the call, so that whichever registry set it plays no part.
+// parseSnapYaml parses a snap.yaml without sanitizing it. snapd's global
+// sanitizer hook is replaced for the call, so that whichever registry set
+// it plays no part.
 func parseSnapYaml(path string, data []byte) (*snap.Info, error) {
 	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
 	defer restore()
 	info, err := snap.InfoFromSnapYaml(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if err := snap.ValidateName(info.SnapName()); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if err := snap.Validate(info); err != nil {
-		return nil, fmt.Errorf("%s: snapd would refuse to install snap %q: %v", path, info.SnapName(), err)
 	}
 	return info, nil
 }

@@ -122,7 +122,7 @@ slots:
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "provider.yaml"}, "connect: want 2 arguments"},
 		{[]string{"connect", "missing.yaml", "provider.yaml"}, "cannot read snap.yaml: open missing.yaml: no such file or directory"},
 		{[]string{"connect", "invalid.yaml", "provider.yaml"}, "invalid.yaml: cannot parse snap.yaml: yaml: line 1"},
-		{[]string{"connect", "noname.yaml", "provider.yaml"}, `noname.yaml: invalid snap name: ""`},
+		{[]string{"connect", "noname.yaml", "provider.yaml"}, `noname.yaml: snapd would refuse to install snap "": snap name cannot be empty`},
 		{[]string{"connect", "two-plugs.yaml:missing", "provider.yaml"}, `snap "two-plugs" (two-plugs.yaml) has no plug "missing"`},
 		{[]string{"connect", "two-plugs.yaml", "provider.yaml"}, `snap "two-plugs" (two-plugs.yaml) has 2 shared-memory plugs (first, second): name one as two-plugs.yaml:PLUG`},
 		{[]string{"connect", "two-plugs.yaml:files", "provider.yaml"}, `plug "files" of snap "two-plugs" (two-plugs.yaml) has interface "home", not shared-memory`},
