@@ -22,6 +22,7 @@ package builtin
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -106,6 +107,32 @@ const (
 	sharedMemoryReadOnlyPerms  = "r"
 )
 
+// glibc's sem_open creates a semaphore under a temporary name, "sem." and 6
+// characters of [A-Za-z0-9], then links it to its own name and unlinks the
+// temporary. AppArmor lets a link grant on its new name, but for "l", only
+// what the target already grants: so the temporary needs every permission
+// that names of semaphores have but "l". The owner qualifier keeps it to the
+// files the process itself creates.
+const sharedMemorySemaphoreTemporaryPerms = "mrwk"
+
+const sharedMemorySemaphoreAppArmor = `
+# Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.
+owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" ` + sharedMemorySemaphoreTemporaryPerms + `,
+`
+
+// Limits that keep every profile apparmor_parser compiles from a slot's
+// names within reach of its 65535 states, and its compile time, on a full
+// profile, under a second. A glob costs more the more text follows it, so
+// each "*" counts a name's length once more towards a slot's size.
+const (
+	// sharedMemoryMaxNameLength is NAME_MAX: no longer name exists in
+	// /dev/shm.
+	sharedMemoryMaxNameLength = 255
+	sharedMemoryMaxGlobs      = 4
+	sharedMemoryMaxNames      = 1024
+	sharedMemoryMaxSize       = 16384
+)
+
 // validateSharedMemoryName checks one entry of the "read" or "write" list.
 // An accepted name yields a rule that AppArmor compiles and that matches
 // objects directly inside /dev/shm only.
@@ -113,9 +140,13 @@ func validateSharedMemoryName(attr, name string) error {
 	if name == "" {
 		return fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
 	}
+	if len(name) > sharedMemoryMaxNameLength {
+		return fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
+	}
 	if strings.TrimSpace(name) != name {
 		return fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
 	}
+	globs := 0
 	for i, r := range name {
 		switch r {
 		case '/', '?', '[', ']', '{', '}', '^', '"', '\\', 0:
@@ -126,9 +157,15 @@ func validateSharedMemoryName(attr, name string) error {
 			if strings.HasPrefix(name[i+1:], "*") {
 				return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
 			}
+			if globs++; globs > sharedMemoryMaxGlobs {
+				return fmt.Errorf(`shared-memory %q name %q cannot contain more than %d "*"`, attr, name, sharedMemoryMaxGlobs)
+			}
 		default:
 			if unicode.IsControl(r) {
 				return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
+			}
+			if r > unicode.MaxASCII && sharedMemoryInvisible(r) {
+				return fmt.Errorf(`shared-memory %q name %q cannot contain invisible character %q`, attr, name, string(r))
 			}
 		}
 	}
@@ -138,52 +175,89 @@ func validateSharedMemoryName(attr, name string) error {
 	return nil
 }
 
+// sharedMemoryInvisible reports whether r is a non-ASCII space, a line or
+// paragraph separator, or a character that Unicode says to draw as nothing
+// (format characters such as bidi overrides and zero-width joiners,
+// variation selectors, fillers): they make a name read as another.
+func sharedMemoryInvisible(r rune) bool {
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
+		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
 // sharedMemoryNames returns the names of a "read" or "write" attribute.
+// Lists come as snap.yaml and snapd's state give them, []interface{}, or as
+// Go code stores them, []string.
 func sharedMemoryNames(attrs interfaces.Attrer, attr string) ([]string, error) {
 	value, ok := attrs.Lookup(attr)
 	if !ok {
 		return nil, nil
 	}
-	if names, ok := sharedMemoryStrings(value); ok {
+	switch list := value.(type) {
+	case []string:
+		return list, nil
+	case []interface{}:
+		names := make([]string, len(list))
+		for i, item := range list {
+			if names[i], ok = item.(string); !ok {
+				return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
+			}
+		}
 		return names, nil
 	}
-	// Other list types, and the error, are stringListAttribute's.
-	names, err := stringListAttribute(attrs, attr)
-	if err != nil {
-		return nil, fmt.Errorf("shared-memory %v", err)
-	}
-	return names, nil
+	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
 }
 
-// sharedMemoryStrings returns value as a list of strings, if it is a list
-// as snap.yaml gives it: taking the strings as they are spares Attr's
-// reflection.
-func sharedMemoryStrings(value interface{}) ([]string, bool) {
-	list, ok := value.([]interface{})
-	if !ok {
-		return nil, false
-	}
-	names := make([]string, len(list))
-	for i, item := range list {
-		if names[i], ok = item.(string); !ok {
-			return nil, false
-		}
-	}
-	return names, true
+// sharedMemoryValue quotes an attribute's value for an error, null as YAML
+// writes it.
+func sharedMemoryValue(value interface{}) string {
+	return strconv.Quote(strings.ReplaceAll(fmt.Sprint(value), "<nil>", "null"))
 }
 
-// sharedMemoryIdentifier checks the "shared-memory" attribute and defaults
-// it to the plug or slot name.
-func sharedMemoryIdentifier(attrs map[string]interface{}, name string) error {
-	value, set := attrs["shared-memory"]
+// sharedMemoryIdentifier checks the "shared-memory" attribute and returns
+// it, "" when it is not set.
+func sharedMemoryIdentifier(attrs interfaces.Attrer) (string, error) {
+	value, set := attrs.Lookup("shared-memory")
 	identifier, ok := value.(string)
 	if set && !ok {
-		return fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not "%v"`, value)
+		return "", fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %s`, sharedMemoryValue(value))
 	}
-	if identifier == "" {
-		attrs["shared-memory"] = name
+	return identifier, nil
+}
+
+// sharedMemorySlotNames checks a slot's attributes, as snap.yaml gives them
+// or as a connection holds them, and returns its names.
+func sharedMemorySlotNames(slot interfaces.Attrer, slotName string) (write, read []string, err error) {
+	if _, err := sharedMemoryIdentifier(slot); err != nil {
+		return nil, nil, err
 	}
-	return nil
+	if read, err = sharedMemoryNames(slot, "read"); err != nil {
+		return nil, nil, err
+	}
+	if write, err = sharedMemoryNames(slot, "write"); err != nil {
+		return nil, nil, err
+	}
+	switch count := len(read) + len(write); {
+	case count == 0:
+		return nil, nil, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
+	case count > sharedMemoryMaxNames:
+		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
+	}
+	size := 0
+	for _, list := range [...]struct {
+		attr  string
+		names []string
+	}{{"read", read}, {"write", write}} {
+		for _, name := range list.names {
+			if err := validateSharedMemoryName(list.attr, name); err != nil {
+				return nil, nil, err
+			}
+			size += len(name) * (1 + strings.Count(name, "*"))
+		}
+	}
+	if size > sharedMemoryMaxSize {
+		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
+	}
+	return write, read, nil
 }
 
 // sharedMemoryPrivate checks the "private" attribute, given as looking it up
@@ -192,7 +266,7 @@ func sharedMemoryIdentifier(attrs map[string]interface{}, name string) error {
 func sharedMemoryPrivate(value interface{}, set bool) (bool, error) {
 	private, ok := value.(bool)
 	if set && !ok {
-		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not "%v"`, value)
+		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not %s`, sharedMemoryValue(value))
 	}
 	return private, nil
 }
@@ -215,27 +289,13 @@ func (iface *sharedMemoryInterface) StaticInfo() interfaces.StaticInfo {
 }
 
 func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error {
-	if slot.Attrs == nil {
-		slot.Attrs = make(map[string]interface{})
-	}
-	if err := sharedMemoryIdentifier(slot.Attrs, slot.Name); err != nil {
+	if _, _, err := sharedMemorySlotNames(slot, slot.Name); err != nil {
 		return err
 	}
-	count := 0
-	for _, attr := range []string{"read", "write"} {
-		names, err := sharedMemoryNames(slot, attr)
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
-			if err := validateSharedMemoryName(attr, name); err != nil {
-				return err
-			}
-		}
-		count += len(names)
-	}
-	if count == 0 {
-		return fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slot.Name)
+	// A slot with names has attributes: only the identifier's default
+	// remains to fill in.
+	if identifier, _ := sharedMemoryIdentifier(slot); identifier == "" {
+		slot.Attrs["shared-memory"] = slot.Name
 	}
 	return nil
 }
@@ -251,7 +311,11 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	}
 	plug.Attrs["private"] = private
 	if !private {
-		return sharedMemoryIdentifier(plug.Attrs, plug.Name)
+		identifier, err := sharedMemoryIdentifier(plug)
+		if identifier == "" && err == nil {
+			plug.Attrs["shared-memory"] = plug.Name
+		}
+		return err
 	}
 	if _, set := plug.Attrs["shared-memory"]; set {
 		return fmt.Errorf(`shared-memory plug %q cannot set "shared-memory" together with "private: true"`, plug.Name)
@@ -269,17 +333,21 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	return nil
 }
 
-// sharedMemoryRules returns one rule for each of the slot's names, on both
-// /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The names
-// were validated by BeforePrepareSlot.
-func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (string, error) {
-	writeNames, err := sharedMemoryNames(slot, "write")
+// BeforeConnectSlot checks the slot's attributes again when it connects: a
+// slot's prepare hook may set those that snap.yaml leaves out.
+func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
+	_, _, err := sharedMemorySlotNames(slot, slot.Name())
+	return err
+}
+
+// sharedMemoryRules checks the slot's attributes and returns one rule for
+// each of its names, on both /dev/shm and /run/shm (Ubuntu 14.04). Read
+// names get readPerms. A "write" name of semaphores adds
+// sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
+func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules string, semaphores bool, err error) {
+	writeNames, readNames, err := sharedMemorySlotNames(slot, slot.Name())
 	if err != nil {
-		return "", err
-	}
-	readNames, err := sharedMemoryNames(slot, "read")
-	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	lists := [...]struct {
 		names []string
@@ -296,18 +364,37 @@ func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (string
 			size += ruleSize + len(name)
 		}
 	}
-	var rules strings.Builder
-	rules.Grow(size)
+	var buf strings.Builder
+	buf.Grow(size)
 	for _, list := range lists {
 		for _, name := range list.names {
-			rules.WriteString(`"/{dev,run}/shm/`)
-			rules.WriteString(name)
-			rules.WriteString(`" `)
-			rules.WriteString(list.perms)
-			rules.WriteString(",\n")
+			buf.WriteString(`"/{dev,run}/shm/`)
+			buf.WriteString(name)
+			buf.WriteString(`" `)
+			buf.WriteString(list.perms)
+			buf.WriteString(",\n")
 		}
 	}
-	return rules.String(), nil
+	for _, name := range writeNames {
+		if name == "*" {
+			return buf.String(), false, nil
+		}
+		semaphores = semaphores || strings.HasPrefix(name, "sem.")
+	}
+	return buf.String(), semaphores, nil
+}
+
+// addSharedMemoryRules adds the slot's rules to spec.
+func addSharedMemoryRules(spec *apparmor.Specification, slot *interfaces.ConnectedSlot, readPerms string) error {
+	rules, semaphores, err := sharedMemoryRules(slot, readPerms)
+	if err != nil {
+		return err
+	}
+	spec.AddDeduplicatedSnippet(rules)
+	if semaphores {
+		spec.AddDeduplicatedSnippet(sharedMemorySemaphoreAppArmor)
+	}
+	return nil
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
@@ -320,24 +407,14 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	rules, err := sharedMemoryRules(slot, sharedMemoryReadOnlyPerms)
-	if err != nil {
-		return err
-	}
-	spec.AddDeduplicatedSnippet(rules)
-	return nil
+	return addSharedMemoryRules(spec, slot, sharedMemoryReadOnlyPerms)
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	rules, err := sharedMemoryRules(slot, sharedMemoryReadWritePerms)
-	if err != nil {
-		return err
-	}
-	spec.AddDeduplicatedSnippet(rules)
-	return nil
+	return addSharedMemoryRules(spec, slot, sharedMemoryReadWritePerms)
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
@@ -353,7 +430,7 @@ func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification
 		return fmt.Errorf(`shared-memory plug %q with "private: true" cannot be connected: %q is a symlink`, plug.Name(), devShm)
 	}
 	return spec.AddMountEntry(osutil.MountEntry{
-		Name:    "/dev/shm/snap." + plug.Snap().InstanceName(),
+		Name:    filepath.Join(devShm, "snap."+plug.Snap().InstanceName()),
 		Dir:     "/dev/shm",
 		Options: []string{"bind", "rw"},
 	})

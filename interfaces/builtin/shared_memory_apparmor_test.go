@@ -2,6 +2,7 @@ package builtin_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	. "gopkg.in/check.v1"
@@ -91,6 +92,9 @@ var parserExamples = []struct {
 	{"wildcards", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, `    write: ["frame-*", "*.lock", "*"]`+"\n"+`    read: ["stats.*", "a*b*c"]`)},
 	{"odd but valid names", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, `    write: ["a b", "$x", "#", "a,b", "(x)|y", "é"]`)},
 	{"same name twice", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [a, a]\n    read: [a]")},
+	{"semaphores", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [fastrtps_*, sem.fastrtps_*, sem.x]\n    read: [sem.y]")},
+	{"semaphores and a bare *", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, `    write: ["*", sem.fastrtps_*]`)},
+	{"semaphores read only", parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [a]\n    read: [sem.y]")},
 	{"private", parserPrivateYaml, parserCoreYaml},
 }
 
@@ -127,21 +131,67 @@ func (s *sharedMemoryParserSuite) TestCompileReportsParserErrors(c *C) {
 	c.Check(err, ErrorMatches, `apparmor_parser rejected the profile: .*trailing '\\' escape character.*`)
 }
 
-// Declarations that snapd accepts get the very rules and mounts snapd gives;
-// only comments may differ.
+// Declarations that snapd accepts get the very rules and mounts snapd gives,
+// but for one more rule on both sides for glibc's temporary semaphore name
+// when "write" names semaphores and has no bare "*"; only comments may
+// differ.
 func (s *sharedMemoryParserSuite) TestSameAsSnapd(c *C) {
-	var upstream interfaces.Interface
-	for _, iface := range snapdbuiltin.Interfaces() {
-		if iface.Name() == "shared-memory" {
-			upstream = iface
-		}
-	}
-	c.Assert(upstream, NotNil)
+	upstream := snapdSharedMemory(c)
+	semaphoreRule := semaphoreRuleOf(c, s.iface)
 	for _, t := range parserExamples {
 		ours := specsOf(c, s.iface, t.plugYaml, t.slotYaml)
 		theirs := specsOf(c, upstream, t.plugYaml, t.slotYaml)
+		if strings.Contains(t.slotYaml, "write: [fastrtps_*, sem.") {
+			theirs.PlugRules += "\n" + semaphoreRule
+			theirs.SlotRules += "\n" + semaphoreRule
+		}
 		c.Check(ours, DeepEquals, theirs, Commentf(t.summary))
 	}
+}
+
+func snapdSharedMemory(c *C) interfaces.Interface {
+	for _, iface := range snapdbuiltin.Interfaces() {
+		if iface.Name() == "shared-memory" {
+			return iface
+		}
+	}
+	c.Fatal("snapd has no shared-memory interface")
+	return nil
+}
+
+// semaphoreRuleOf returns the one rule that a "write" name of semaphores
+// adds to the plug's rules, and checks that the slot gets it too.
+func semaphoreRuleOf(c *C, iface interfaces.Interface) string {
+	specs := specsOf(c, iface, parserConsumerYaml, fmt.Sprintf(parserProviderYaml, "    write: [sem.x]"))
+	lines := strings.Split(specs.PlugRules, "\n")
+	c.Assert(lines, HasLen, 2)
+	c.Assert(lines[0], Equals, `"/{dev,run}/shm/sem.x" mrwlk,`)
+	c.Assert(specs.SlotRules, Equals, specs.PlugRules)
+	return lines[1]
+}
+
+// The rule for glibc's temporary semaphore name matches "sem." and 6
+// characters of [A-Za-z0-9] in /dev/shm and /run/shm, owned by the process,
+// and nothing else.
+func (s *sharedMemoryParserSuite) TestSemaphoreRuleMatches(c *C) {
+	rule := semaphoreRuleOf(c, s.iface)
+	c.Check(rule, Matches, `owner .*`)
+	tree, err := apparmor.ExpressionTree("profile shm-semaphore {\n  " + rule + "\n}\n")
+	c.Assert(err, IsNil)
+	matcher := regexp.MustCompile("^(?:" + goRegexp(expressionPerms.ReplaceAllString(tree, "")) + ")$")
+	for _, path := range []string{"/dev/shm/sem.Ab3xY9", "/run/shm/sem.000000", "/dev/shm/sem.zzzzzz", "/dev/shm/sem.AAAAAA"} {
+		c.Check(matcher.MatchString(path), Equals, true, Commentf("%s, tree %s", path, tree))
+	}
+	for _, path := range []string{
+		"/dev/shm/sem.Ab3xY", "/dev/shm/sem.Ab3xY99", "/dev/shm/sem.", "/dev/shm/sem.ab/cde", "/dev/shm/sem.abc/de/",
+		"/dev/shm/sem.snap.other.x", "/dev/shm/sem.snap.o", "/dev/shm/sem.ab-cde", "/dev/shm/sem.ab.cde",
+		"/dev/shm/sem.ab*cde", "/dev/shm/sem.abcd\xc3", "/dev/shm/sem.abcdé", "/dev/shm/sem.abcde\x00",
+		"/dev/shm/Ab3xY9", "/dev/shm/xsem.Ab3xY9", "/tmp/sem.Ab3xY9", "/dev/shm/sub/sem.Ab3xY9", "/dev/shm/snap.x/sem.Ab3xY9",
+	} {
+		c.Check(matcher.MatchString(latin1(path)), Equals, false, Commentf("%q, tree %s", path, tree))
+	}
+	// Every alternative stays in the top level of the shm directories.
+	c.Check(checkTopLevelOfShm(tree, []string{"sem.Ab3xY9"}), IsNil)
 }
 
 type sharedMemorySpecs struct {
