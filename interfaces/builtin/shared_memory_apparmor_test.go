@@ -2,7 +2,9 @@ package builtin_test
 
 import (
 	"fmt"
+	"math/rand"
 	"regexp"
+	"strconv"
 	"strings"
 
 	. "gopkg.in/check.v1"
@@ -230,4 +232,82 @@ func rulesOnly(snippet string) string {
 		}
 	}
 	return strings.Join(rules, "\n")
+}
+
+// limitNames returns n random names of length bytes, each with globs "*"
+// spread over it, or at its front when front is set; every other one names
+// semaphores. The same arguments give the same names.
+func limitNames(n, length, globs int, front bool) []string {
+	const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+	random := rand.New(rand.NewSource(int64(n*1000 + length*10 + globs)))
+	names := make([]string, n)
+	for i := range names {
+		name := make([]byte, length)
+		for j := range name {
+			name[j] = chars[random.Intn(len(chars))]
+		}
+		if i%2 == 0 && length > 8 {
+			copy(name, "sem.")
+		}
+		for g := 0; g < globs; g++ {
+			at := 4 + (g+1)*(length-5)/(globs+1)
+			if front {
+				at = 5 + 2*g
+			}
+			name[at] = '*'
+		}
+		names[i] = string(name)
+	}
+	return names
+}
+
+// The largest slots that the limits let through, in the shapes that cost
+// apparmor_parser the most, compile on both sides of a full profile; one
+// name more is refused. The limits: 255 bytes and 4 "*" a name; 1024 names
+// and 16384 bytes a slot, each "*" counting its name's length again.
+func (s *sharedMemoryParserSuite) TestLimitsCompile(c *C) {
+	for _, t := range []struct {
+		summary string
+		names   []string
+	}{
+		{"64 names of 255 bytes", limitNames(65, 255, 0, false)},
+		{"32 names of 255 bytes with a glob at the front", limitNames(33, 255, 1, true)},
+		{"21 names of 255 bytes with 2 globs", limitNames(22, 255, 2, false)},
+		{"12 names of 255 bytes with 4 globs", limitNames(13, 255, 4, false)},
+		{"1024 names of 16 bytes", limitNames(1025, 16, 0, false)},
+		{"1024 names of 8 bytes with a glob", limitNames(1025, 8, 1, false)},
+		{"102 names of 32 bytes with 4 globs", limitNames(103, 32, 4, false)},
+	} {
+		comment := Commentf(t.summary)
+		atLimit, over := t.names[:len(t.names)-1], t.names
+		_, slotInfo := builtin.MockConnectedSlot(c, limitProviderYaml(over), nil, "shm")
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, `shared-memory slot "shm" cannot have .*`, comment)
+
+		yaml := limitProviderYaml(atLimit)
+		_, slotInfo = builtin.MockConnectedSlot(c, yaml, nil, "shm")
+		c.Assert(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, comment)
+		profiles, err := apparmor.GenerateProfiles(
+			[]apparmor.Snap{{YAML: []byte(parserConsumerYaml)}, {YAML: []byte(yaml)}},
+			[]apparmor.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shm"}})
+		c.Assert(err, IsNil, comment)
+		for _, profile := range profiles {
+			if profile.Name == "snap.consumer.app" || profile.Name == "snap.provider.app" {
+				c.Check(strings.Count(profile.Text, `"/{dev,run}/shm/`) >= len(atLimit), Equals, true, comment)
+			}
+		}
+	}
+}
+
+// limitProviderYaml returns a provider whose slot writes the first half of
+// names and reads the rest.
+func limitProviderYaml(names []string) string {
+	var write, read []string
+	for i, name := range names {
+		if i < len(names)/2 {
+			write = append(write, strconv.Quote(name))
+		} else {
+			read = append(read, strconv.Quote(name))
+		}
+	}
+	return fmt.Sprintf(parserProviderYaml, "    write: ["+strings.Join(write, ", ")+"]\n    read: ["+strings.Join(read, ", ")+"]")
 }

@@ -97,6 +97,167 @@ func sharedMemorySemaphoreRule(tb testing.TB, iface interfaces.Interface, plug *
 	return lines[1]
 }
 
+// FuzzSharedMemorySlot feeds whole slots: "write" and "read" lists of names
+// separated by NUL, one more "write" name of long bytes, the "read" list
+// repeated, and attributes that the slot's prepare hook sets when it
+// connects, chosen by kind: none, "write", "read", or "write" with a null.
+// A refused slot or connection must be refused with an error naming the
+// attribute or the slot, and then, when snapd reloads the connection
+// unchecked, the rules must be refused too. An accepted connection must
+// give both sides rules that apparmor_parser compiles and that match all of
+// the slot's names, and only objects directly inside /dev/shm or /run/shm,
+// with glibc's temporary semaphore name exactly when "write" names
+// semaphores and has no bare "*".
+func FuzzSharedMemorySlot(f *testing.F) {
+	if _, err := apparmor.ParserPath(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add("students\x00lock-*", "teachers", "", uint8(0), uint16(0), uint8(0))
+	f.Add("fastrtps_*\x00sem.fastrtps_*", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("*\x00sem.x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("", "teachers", "x\" rwlkix, /** rwlkix, \"/y", uint8(1), uint16(0), uint8(0))
+	f.Add("", "teachers", "sem.x", uint8(1), uint16(0), uint8(0))
+	f.Add("a", "", "b\x00c*", uint8(2), uint16(0), uint8(0))
+	f.Add("a", "", "b", uint8(3), uint16(0), uint8(0))
+	f.Add("a*b-", "", "", uint8(0), uint16(255), uint8(0))
+	f.Add("a*b-", "", "", uint8(0), uint16(256), uint8(0))
+	f.Add("a", "b\x00c\x00d\x00e", "", uint8(0), uint16(0), uint8(254))
+	f.Add("a", "b\x00c\x00d\x00e", "", uint8(0), uint16(0), uint8(255))
+	f.Add("a\u202e", "", "", uint8(0), uint16(0), uint8(0))
+	iface := builtin.MustInterface("shared-memory")
+	consumer := sharedMemoryFuzzSnap(f, "name: consumer\nversion: 0\napps:\n  app:\nplugs:\n  shm:\n    interface: shared-memory\n    shared-memory: shm\n")
+	plugInfo := consumer.Info().Plugs["shm"]
+	if err := interfaces.BeforePreparePlug(iface, plugInfo); err != nil {
+		f.Fatal(err)
+	}
+	provider := sharedMemoryFuzzSnap(f, "name: provider\nversion: 0\napps:\n  app:\n")
+	semaphoreRule := sharedMemorySemaphoreRule(f, iface, interfaces.NewConnectedPlug(plugInfo, consumer, nil, nil), provider, consumer)
+	ref := &interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "consumer", Name: "shm"},
+		SlotRef: interfaces.SlotRef{Snap: "provider", Name: "shm"},
+	}
+	allow := func(*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) (bool, error) { return true, nil }
+
+	f.Fuzz(func(t *testing.T, write, read, dynamic string, kind uint8, long uint16, copies uint8) {
+		attrs := make(map[string]interface{})
+		writeNames := fuzzNames(write)
+		if long > 0 {
+			writeNames = append(writeNames, strings.Repeat(write+"x", int(long))[:long])
+		}
+		if writeNames != nil {
+			attrs["write"] = writeNames
+		}
+		if readNames := fuzzNames(read); readNames != nil {
+			for i := 0; i < int(copies); i++ {
+				readNames = append(readNames, fuzzNames(read)...)
+			}
+			attrs["read"] = readNames
+		}
+		var dynamicAttrs map[string]interface{}
+		switch kind % 4 {
+		case 1:
+			dynamicAttrs = map[string]interface{}{"write": fuzzNames(dynamic)}
+		case 2:
+			dynamicAttrs = map[string]interface{}{"read": fuzzNames(dynamic)}
+		case 3:
+			dynamicAttrs = map[string]interface{}{"write": append(fuzzNames(dynamic), nil)}
+		}
+
+		providerSet := sharedMemoryFuzzSnap(t, "name: provider\nversion: 0\napps:\n  app:\nslots:\n  shm:\n    interface: shared-memory\n    shared-memory: shm\n")
+		slotInfo := providerSet.Info().Slots["shm"]
+		for key, value := range attrs {
+			slotInfo.Attrs[key] = value
+		}
+		if err := interfaces.BeforePrepareSlot(iface, slotInfo); err != nil {
+			checkSlotError(t, err)
+			return
+		}
+		repo := interfaces.NewRepository()
+		for _, err := range []error{repo.AddInterface(iface), repo.AddAppSet(providerSet), repo.AddAppSet(consumer)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := repo.Connect(ref, nil, nil, nil, dynamicAttrs, allow); err != nil {
+			checkSlotError(t, err)
+			conn, err := repo.Connect(ref, nil, nil, nil, dynamicAttrs, nil)
+			if err != nil {
+				t.Fatalf("cannot reload the connection: %v", err)
+			}
+			if err := snapdapparmor.NewSpecification(consumer).AddConnectedPlug(iface, conn.Plug, conn.Slot); err == nil {
+				t.Fatalf("attributes %v refused on connection give the plug rules when reloaded", dynamicAttrs)
+			}
+			if err := snapdapparmor.NewSpecification(providerSet).AddConnectedSlot(iface, conn.Plug, conn.Slot); err == nil {
+				t.Fatalf("attributes %v refused on connection give the slot rules when reloaded", dynamicAttrs)
+			}
+			return
+		}
+		conn, err := repo.Connection(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var objects []string
+		semaphores, bareGlob := false, false
+		for _, attr := range []string{"write", "read"} {
+			value, _ := conn.Slot.Lookup(attr)
+			list, _ := value.([]interface{})
+			for _, item := range list {
+				name := item.(string)
+				objects = append(objects, name)
+				semaphores = semaphores || attr == "write" && strings.HasPrefix(name, "sem.")
+				bareGlob = bareGlob || attr == "write" && name == "*"
+			}
+		}
+		semaphores = semaphores && !bareGlob
+		if semaphores {
+			objects = append(objects, "sem.Ab3xY9")
+		}
+		plugSpec := snapdapparmor.NewSpecification(consumer)
+		if err := plugSpec.AddConnectedPlug(iface, conn.Plug, conn.Slot); err != nil {
+			t.Fatalf("accepted connection gives no plug rules: %v", err)
+		}
+		slotSpec := snapdapparmor.NewSpecification(providerSet)
+		if err := slotSpec.AddConnectedSlot(iface, conn.Plug, conn.Slot); err != nil {
+			t.Fatalf("accepted connection gives no slot rules: %v", err)
+		}
+		for _, rules := range []string{plugSpec.SnippetForTag("snap.consumer.app"), slotSpec.SnippetForTag("snap.provider.app")} {
+			if strings.Contains(rules, semaphoreRule) != semaphores {
+				t.Fatalf("rules %q: semaphore rule expected %v", rules, semaphores)
+			}
+			tree, err := apparmor.ExpressionTree("profile shm-fuzz {\n" + rules + "}\n")
+			if err != nil {
+				t.Fatalf("accepted slot %v gives rules that do not compile: %v", conn.Slot.StaticAttrs(), err)
+			}
+			if err := checkTopLevelOfShm(tree, objects); err != nil {
+				t.Fatalf("accepted slot %v: %v", conn.Slot.StaticAttrs(), err)
+			}
+		}
+	})
+}
+
+// fuzzNames splits NUL-separated names into a list as snap.yaml gives it;
+// "" is no list.
+func fuzzNames(names string) []interface{} {
+	if names == "" {
+		return nil
+	}
+	var list []interface{}
+	for _, name := range strings.Split(names, "\x00") {
+		list = append(list, name)
+	}
+	return list
+}
+
+// checkSlotError checks that a refusal names the attribute or the slot.
+func checkSlotError(t *testing.T, err error) {
+	for _, subject := range []string{`shared-memory "write" `, `shared-memory "read" `, `shared-memory slot "shm" `} {
+		if strings.Contains(err.Error(), subject) {
+			return
+		}
+	}
+	t.Fatalf("error names neither the attribute nor the slot: %v", err)
+}
+
 // sharedMemoryPlugRule sanitizes a slot that writes name and returns the
 // rule that iface gives the connected plug.
 func sharedMemoryPlugRule(iface interfaces.Interface, plug *interfaces.ConnectedPlug, provider, consumer *interfaces.SnapAppSet, name string) (string, error) {
@@ -141,16 +302,16 @@ func sharedMemoryUpstream(f *testing.F) interfaces.Interface {
 	return nil
 }
 
-func sharedMemoryFuzzSnap(f *testing.F, yaml string) *interfaces.SnapAppSet {
+func sharedMemoryFuzzSnap(tb testing.TB, yaml string) *interfaces.SnapAppSet {
 	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
 	defer restore()
 	info, err := snap.InfoFromSnapYaml([]byte(yaml))
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	set, err := interfaces.NewSnapAppSet(info, nil)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return set
 }
