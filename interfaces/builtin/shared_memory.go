@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -133,75 +134,105 @@ const (
 	sharedMemoryMaxSize       = 16384
 )
 
-// validateSharedMemoryName checks one entry of the "read" or "write" list.
-// An accepted name yields a rule that AppArmor compiles and that matches
-// objects directly inside /dev/shm only.
-func validateSharedMemoryName(attr, name string) error {
+// sharedMemoryReserved are the ASCII characters a name cannot hold: the
+// path separator, AppArmor's pattern characters but "*", its quote and its
+// escape, and NUL.
+const sharedMemoryReserved = "/?[]{}^\"\\\x00"
+
+// sharedMemoryPlain marks the ASCII characters a name holds as they are:
+// printable, neither reserved nor "*".
+var sharedMemoryPlain = func() (plain [utf8.RuneSelf]bool) {
+	for c := byte(' '); c < 0x7f; c++ {
+		plain[c] = c != '*' && strings.IndexByte(sharedMemoryReserved, c) < 0
+	}
+	return plain
+}()
+
+// validateSharedMemoryName checks one entry of the "read" or "write" list
+// and returns how many "*" it holds. An accepted name yields a rule that
+// AppArmor compiles and that matches objects directly inside /dev/shm only.
+func validateSharedMemoryName(attr, name string) (globs int, err error) {
 	if name == "" {
-		return fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
+		return 0, fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
 	}
 	if len(name) > sharedMemoryMaxNameLength {
-		return fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
+		return 0, fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
 	}
 	if strings.TrimSpace(name) != name {
-		return fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
+		return 0, fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
 	}
-	globs := 0
-	for i, r := range name {
-		switch r {
-		case '/', '?', '[', ']', '{', '}', '^', '"', '\\', 0:
-			// The path separator, AppArmor's pattern characters but "*",
-			// its quote and its escape, and NUL.
-			return fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(r))
-		case '*':
+	for i := 0; i < len(name); {
+		c := name[i]
+		switch {
+		case c < utf8.RuneSelf && sharedMemoryPlain[c]:
+			i++
+			continue
+		case c == '*':
 			if strings.HasPrefix(name[i+1:], "*") {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
+				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
 			}
 			if globs++; globs > sharedMemoryMaxGlobs {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain more than %d "*"`, attr, name, sharedMemoryMaxGlobs)
+				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain more than %d "*"`, attr, name, sharedMemoryMaxGlobs)
 			}
-		default:
-			if unicode.IsControl(r) {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
-			}
-			if r > unicode.MaxASCII && sharedMemoryInvisible(r) {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain invisible character %q`, attr, name, string(r))
-			}
+			i++
+			continue
+		case strings.IndexByte(sharedMemoryReserved, c) >= 0:
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(c))
 		}
+		r, size := utf8.DecodeRuneInString(name[i:])
+		if unicode.IsControl(r) {
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
+		}
+		if sharedMemoryInvisible(r) {
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain invisible character %q`, attr, name, string(r))
+		}
+		i += size
 	}
 	if name == "." || name == ".." {
-		return fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
+		return 0, fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
 	}
-	return nil
+	return globs, nil
 }
 
-// sharedMemoryInvisible reports whether r is a non-ASCII space, a line or
-// paragraph separator, or a character that Unicode says to draw as nothing
-// (format characters such as bidi overrides and zero-width joiners,
+// sharedMemoryInvisible reports whether a character beyond ASCII is a
+// space, a line or paragraph separator, or one that Unicode says to draw as
+// nothing (format characters such as bidi overrides and zero-width joiners,
 // variation selectors, fillers): they make a name read as another.
 func sharedMemoryInvisible(r rune) bool {
 	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
 		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
-// sharedMemoryNames returns the names of a "read" or "write" attribute.
-// Lists come as snap.yaml and snapd's state give them, []interface{}, or as
-// Go code stores them, []string.
-func sharedMemoryNames(attrs interfaces.Attrer, attr string) ([]string, error) {
-	value, ok := attrs.Lookup(attr)
-	if !ok {
-		return nil, nil
+// sharedMemoryList returns the length of a "read" or "write" list as
+// snap.yaml and snapd's state give it, []interface{}, or as Go code stores
+// it, []string; ok is false for any other value.
+func sharedMemoryList(value interface{}) (length int, ok bool) {
+	switch list := value.(type) {
+	case []interface{}:
+		return len(list), true
+	case []string:
+		return len(list), true
 	}
+	return 0, false
+}
+
+// appendSharedMemoryNames appends the names of a "read" or "write" list,
+// as looking it up found it, to names.
+func appendSharedMemoryNames(names []string, attr string, value interface{}, set bool) ([]string, error) {
 	switch list := value.(type) {
 	case []string:
-		return list, nil
+		return append(names, list...), nil
 	case []interface{}:
-		names := make([]string, len(list))
-		for i, item := range list {
-			if names[i], ok = item.(string); !ok {
+		for _, item := range list {
+			name, ok := item.(string)
+			if !ok {
 				return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
 			}
+			names = append(names, name)
 		}
+		return names, nil
+	}
+	if !set {
 		return names, nil
 	}
 	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
@@ -213,10 +244,9 @@ func sharedMemoryValue(value interface{}) string {
 	return strconv.Quote(strings.ReplaceAll(fmt.Sprint(value), "<nil>", "null"))
 }
 
-// sharedMemoryIdentifier checks the "shared-memory" attribute and returns
-// it, "" when it is not set.
-func sharedMemoryIdentifier(attrs interfaces.Attrer) (string, error) {
-	value, set := attrs.Lookup("shared-memory")
+// sharedMemoryIdentifier checks the "shared-memory" attribute, given as
+// looking it up found it, and returns it, "" when it is not set.
+func sharedMemoryIdentifier(value interface{}, set bool) (string, error) {
 	identifier, ok := value.(string)
 	if set && !ok {
 		return "", fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %s`, sharedMemoryValue(value))
@@ -224,40 +254,43 @@ func sharedMemoryIdentifier(attrs interfaces.Attrer) (string, error) {
 	return identifier, nil
 }
 
-// sharedMemorySlotNames checks a slot's attributes, as snap.yaml gives them
-// or as a connection holds them, and returns its names.
-func sharedMemorySlotNames(slot interfaces.Attrer, slotName string) (write, read []string, err error) {
-	if _, err := sharedMemoryIdentifier(slot); err != nil {
-		return nil, nil, err
+// sharedMemorySlotNames checks a slot's "write" and "read" lists, found by
+// lookup in snap.yaml's attributes or in a connection's, and returns their
+// names in one slice, the first writes of them from "write".
+func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string) (names []string, writes int, err error) {
+	write, writeSet := lookup("write")
+	read, readSet := lookup("read")
+	writes, _ = sharedMemoryList(write)
+	reads, _ := sharedMemoryList(read)
+	names = make([]string, 0, writes+reads)
+	if names, err = appendSharedMemoryNames(names, "write", write, writeSet); err != nil {
+		return nil, 0, err
 	}
-	if read, err = sharedMemoryNames(slot, "read"); err != nil {
-		return nil, nil, err
+	if names, err = appendSharedMemoryNames(names, "read", read, readSet); err != nil {
+		return nil, 0, err
 	}
-	if write, err = sharedMemoryNames(slot, "write"); err != nil {
-		return nil, nil, err
-	}
-	switch count := len(read) + len(write); {
+	switch count := len(names); {
 	case count == 0:
-		return nil, nil, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
+		return nil, 0, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
 	case count > sharedMemoryMaxNames:
-		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
+		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
 	}
 	size := 0
-	for _, list := range [...]struct {
-		attr  string
-		names []string
-	}{{"read", read}, {"write", write}} {
-		for _, name := range list.names {
-			if err := validateSharedMemoryName(list.attr, name); err != nil {
-				return nil, nil, err
-			}
-			size += len(name) * (1 + strings.Count(name, "*"))
+	for i, name := range names {
+		attr := "write"
+		if i >= writes {
+			attr = "read"
 		}
+		globs, err := validateSharedMemoryName(attr, name)
+		if err != nil {
+			return nil, 0, err
+		}
+		size += len(name) * (1 + globs)
 	}
 	if size > sharedMemoryMaxSize {
-		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
+		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
 	}
-	return write, read, nil
+	return names, writes, nil
 }
 
 // sharedMemoryPrivate checks the "private" attribute, given as looking it up
@@ -289,12 +322,20 @@ func (iface *sharedMemoryInterface) StaticInfo() interfaces.StaticInfo {
 }
 
 func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error {
-	if _, _, err := sharedMemorySlotNames(slot, slot.Name); err != nil {
+	value, set := slot.Attrs["shared-memory"]
+	identifier, err := sharedMemoryIdentifier(value, set)
+	if err != nil {
 		return err
 	}
-	// A slot with names has attributes: only the identifier's default
-	// remains to fill in.
-	if identifier, _ := sharedMemoryIdentifier(slot); identifier == "" {
+	lookup := func(attr string) (interface{}, bool) {
+		value, ok := slot.Attrs[attr]
+		return value, ok
+	}
+	if _, _, err := sharedMemorySlotNames(lookup, slot.Name); err != nil {
+		return err
+	}
+	// A slot with names has attributes.
+	if identifier == "" {
 		slot.Attrs["shared-memory"] = slot.Name
 	}
 	return nil
@@ -311,7 +352,8 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	}
 	plug.Attrs["private"] = private
 	if !private {
-		identifier, err := sharedMemoryIdentifier(plug)
+		value, set := plug.Attrs["shared-memory"]
+		identifier, err := sharedMemoryIdentifier(value, set)
 		if identifier == "" && err == nil {
 			plug.Attrs["shared-memory"] = plug.Name
 		}
@@ -336,7 +378,10 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 // BeforeConnectSlot checks the slot's attributes again when it connects: a
 // slot's prepare hook may set those that snap.yaml leaves out.
 func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
-	_, _, err := sharedMemorySlotNames(slot, slot.Name())
+	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
+		return err
+	}
+	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
 	return err
 }
 
@@ -345,43 +390,34 @@ func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.Connected
 // names get readPerms. A "write" name of semaphores adds
 // sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
 func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules string, semaphores bool, err error) {
-	writeNames, readNames, err := sharedMemorySlotNames(slot, slot.Name())
+	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
 	if err != nil {
 		return "", false, err
-	}
-	lists := [...]struct {
-		names []string
-		perms string
-	}{
-		{writeNames, sharedMemoryReadWritePerms},
-		{readNames, readPerms},
 	}
 	// Each rule takes at most ruleSize bytes beside its name: grow once.
 	const ruleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
 	size := 0
-	for _, list := range lists {
-		for _, name := range list.names {
-			size += ruleSize + len(name)
-		}
+	for _, name := range names {
+		size += ruleSize + len(name)
 	}
 	var buf strings.Builder
 	buf.Grow(size)
-	for _, list := range lists {
-		for _, name := range list.names {
-			buf.WriteString(`"/{dev,run}/shm/`)
-			buf.WriteString(name)
-			buf.WriteString(`" `)
-			buf.WriteString(list.perms)
-			buf.WriteString(",\n")
+	bareGlob := false
+	for i, name := range names {
+		perms := sharedMemoryReadWritePerms
+		if i >= writes {
+			perms = readPerms
+		} else {
+			bareGlob = bareGlob || name == "*"
+			semaphores = semaphores || strings.HasPrefix(name, "sem.")
 		}
+		buf.WriteString(`"/{dev,run}/shm/`)
+		buf.WriteString(name)
+		buf.WriteString(`" `)
+		buf.WriteString(perms)
+		buf.WriteString(",\n")
 	}
-	for _, name := range writeNames {
-		if name == "*" {
-			return buf.String(), false, nil
-		}
-		semaphores = semaphores || strings.HasPrefix(name, "sem.")
-	}
-	return buf.String(), semaphores, nil
+	return buf.String(), semaphores && !bareGlob, nil
 }
 
 // addSharedMemoryRules adds the slot's rules to spec.
