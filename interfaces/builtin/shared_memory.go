@@ -203,6 +203,9 @@ func sharedMemoryInvisible(r rune) bool {
 		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
+// sharedMemoryBuffer is the room for names that most slots fit in.
+type sharedMemoryBuffer [16]string
+
 // sharedMemoryList returns the length of a "read" or "write" list as
 // snap.yaml and snapd's state give it, []interface{}, or as Go code stores
 // it, []string; ok is false for any other value.
@@ -255,14 +258,18 @@ func sharedMemoryIdentifier(value interface{}, set bool) (string, error) {
 }
 
 // sharedMemorySlotNames checks a slot's "write" and "read" lists, found by
-// lookup in snap.yaml's attributes or in a connection's, and returns their
-// names in one slice, the first writes of them from "write".
-func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string) (names []string, writes int, err error) {
+// lookup in snap.yaml's attributes or in a connection's, and appends their
+// names to buf, whose room spares an allocation: the first writes names
+// returned are from "write".
+func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string, buf []string) (names []string, writes int, err error) {
 	write, writeSet := lookup("write")
 	read, readSet := lookup("read")
 	writes, _ = sharedMemoryList(write)
 	reads, _ := sharedMemoryList(read)
-	names = make([]string, 0, writes+reads)
+	names = buf[:0]
+	if cap(names) < writes+reads {
+		names = make([]string, 0, writes+reads)
+	}
 	if names, err = appendSharedMemoryNames(names, "write", write, writeSet); err != nil {
 		return nil, 0, err
 	}
@@ -331,7 +338,8 @@ func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error
 		value, ok := slot.Attrs[attr]
 		return value, ok
 	}
-	if _, _, err := sharedMemorySlotNames(lookup, slot.Name); err != nil {
+	var room sharedMemoryBuffer
+	if _, _, err := sharedMemorySlotNames(lookup, slot.Name, room[:]); err != nil {
 		return err
 	}
 	// A slot with names has attributes.
@@ -381,7 +389,8 @@ func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.Connected
 	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
 		return err
 	}
-	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
+	var room sharedMemoryBuffer
+	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
 	return err
 }
 
@@ -390,7 +399,8 @@ func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.Connected
 // names get readPerms. A "write" name of semaphores adds
 // sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
 func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules string, semaphores bool, err error) {
-	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
+	var room sharedMemoryBuffer
+	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
 	if err != nil {
 		return "", false, err
 	}
@@ -420,19 +430,22 @@ func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules 
 	return buf.String(), semaphores && !bareGlob, nil
 }
 
-// addSharedMemoryRules adds the slot's rules to spec.
-func addSharedMemoryRules(spec *apparmor.Specification, slot *interfaces.ConnectedSlot, readPerms string) error {
+// addSharedMemoryRules adds the slot's rules to spec with add, and the rule
+// for semaphores once however many slots need it.
+func addSharedMemoryRules(spec *apparmor.Specification, add func(snippet string), slot *interfaces.ConnectedSlot, readPerms string) error {
 	rules, semaphores, err := sharedMemoryRules(slot, readPerms)
 	if err != nil {
 		return err
 	}
-	spec.AddDeduplicatedSnippet(rules)
+	add(rules)
 	if semaphores {
 		spec.AddDeduplicatedSnippet(sharedMemorySemaphoreAppArmor)
 	}
 	return nil
 }
 
+// A plug usually connects to one slot: its rules are added as they are. A
+// slot connected to many plugs gets its rules once.
 func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	private, err := sharedMemoryPrivate(plug.Lookup("private"))
 	if err != nil {
@@ -443,14 +456,14 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	return addSharedMemoryRules(spec, slot, sharedMemoryReadOnlyPerms)
+	return addSharedMemoryRules(spec, spec.AddSnippet, slot, sharedMemoryReadOnlyPerms)
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	return addSharedMemoryRules(spec, slot, sharedMemoryReadWritePerms)
+	return addSharedMemoryRules(spec, spec.AddDeduplicatedSnippet, slot, sharedMemoryReadWritePerms)
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
