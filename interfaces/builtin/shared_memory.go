@@ -121,10 +121,10 @@ const sharedMemorySemaphoreAppArmor = `
 owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" ` + sharedMemorySemaphoreTemporaryPerms + `,
 `
 
-// Limits that keep every profile apparmor_parser compiles from a slot's
-// names within reach of its 65535 states, and its compile time, on a full
-// profile, under a second. A glob costs more the more text follows it, so
-// each "*" counts a name's length once more towards a slot's size.
+// Limits under which the full profiles of both sides compile, whatever the
+// names: within apparmor_parser's 65535 states, in seconds at worst. A glob
+// costs the parser more the longer its name, so each "*" counts its name's
+// length once more towards a slot's size.
 const (
 	// sharedMemoryMaxNameLength is NAME_MAX: no longer name exists in
 	// /dev/shm.
