@@ -384,8 +384,12 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 }
 
 // BeforeConnectSlot checks the slot's attributes again when it connects: a
-// slot's prepare hook may set those that snap.yaml leaves out.
+// slot's prepare hook may set those that snap.yaml leaves out. The system
+// slot has none.
 func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
+	if implicitSystemConnectedSlot(slot) {
+		return nil
+	}
 	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
 		return err
 	}

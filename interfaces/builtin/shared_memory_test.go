@@ -543,6 +543,20 @@ func (s *SharedMemoryInterfaceSuite) TestConnectChecksDynamicAttributes(c *C) {
 `)
 }
 
+// A private plug connects to the system slot, which has no names.
+func (s *SharedMemoryInterfaceSuite) TestConnectPrivatePlugToSystemSlot(c *C) {
+	repo := interfaces.NewRepository()
+	c.Assert(repo.AddInterface(s.iface), IsNil)
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	c.Assert(repo.AddAppSet(plug.AppSet()), IsNil)
+	c.Assert(repo.AddAppSet(s.systemSlot.AppSet()), IsNil)
+	_, err := repo.Connect(&interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "private-shm", Name: "shared-memory"},
+		SlotRef: interfaces.SlotRef{Snap: "core", Name: "shared-memory"},
+	}, nil, nil, nil, nil, allowConnection)
+	c.Check(err, IsNil)
+}
+
 // snapd does not check connections it reloads from its state, which an
 // older snapd may have stored unchecked: their rules refuse what a
 // connection would.
