@@ -103,9 +103,13 @@ const sharedMemoryPrivateUpdateNS = `  # Private /dev/shm
 
 // Connected plugs read and write the slot's "write" names, and only read its
 // "read" names; the slot itself reads and writes both.
+// A rule is the prefix, the name, and the end that holds the permissions.
 const (
 	sharedMemoryReadWritePerms = "mrwlk"
 	sharedMemoryReadOnlyPerms  = "r"
+	sharedMemoryRulePrefix     = `"/{dev,run}/shm/`
+	sharedMemoryReadWriteEnd   = `" ` + sharedMemoryReadWritePerms + ",\n"
+	sharedMemoryReadOnlyEnd    = `" ` + sharedMemoryReadOnlyPerms + ",\n"
 )
 
 // glibc's sem_open creates a semaphore under a temporary name, "sem." and 6
@@ -400,16 +404,16 @@ func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.Connected
 
 // sharedMemoryRules checks the slot's attributes and returns one rule for
 // each of its names, on both /dev/shm and /run/shm (Ubuntu 14.04). Read
-// names get readPerms. A "write" name of semaphores adds
+// names get readEnd. A "write" name of semaphores adds
 // sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
-func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules string, semaphores bool, err error) {
+func sharedMemoryRules(slot *interfaces.ConnectedSlot, readEnd string) (rules string, semaphores bool, err error) {
 	var room sharedMemoryBuffer
 	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
 	if err != nil {
 		return "", false, err
 	}
 	// Each rule takes at most ruleSize bytes beside its name: grow once.
-	const ruleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
+	const ruleSize = len(sharedMemoryRulePrefix + sharedMemoryReadWriteEnd)
 	size := 0
 	for _, name := range names {
 		size += ruleSize + len(name)
@@ -418,26 +422,24 @@ func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules 
 	buf.Grow(size)
 	bareGlob := false
 	for i, name := range names {
-		perms := sharedMemoryReadWritePerms
+		end := sharedMemoryReadWriteEnd
 		if i >= writes {
-			perms = readPerms
+			end = readEnd
 		} else {
 			bareGlob = bareGlob || name == "*"
 			semaphores = semaphores || strings.HasPrefix(name, "sem.")
 		}
-		buf.WriteString(`"/{dev,run}/shm/`)
+		buf.WriteString(sharedMemoryRulePrefix)
 		buf.WriteString(name)
-		buf.WriteString(`" `)
-		buf.WriteString(perms)
-		buf.WriteString(",\n")
+		buf.WriteString(end)
 	}
 	return buf.String(), semaphores && !bareGlob, nil
 }
 
 // addSharedMemoryRules adds the slot's rules to spec with add, and the rule
 // for semaphores once however many slots need it.
-func addSharedMemoryRules(spec *apparmor.Specification, add func(snippet string), slot *interfaces.ConnectedSlot, readPerms string) error {
-	rules, semaphores, err := sharedMemoryRules(slot, readPerms)
+func addSharedMemoryRules(spec *apparmor.Specification, add func(snippet string), slot *interfaces.ConnectedSlot, readEnd string) error {
+	rules, semaphores, err := sharedMemoryRules(slot, readEnd)
 	if err != nil {
 		return err
 	}
@@ -460,14 +462,14 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	return addSharedMemoryRules(spec, spec.AddSnippet, slot, sharedMemoryReadOnlyPerms)
+	return addSharedMemoryRules(spec, spec.AddSnippet, slot, sharedMemoryReadOnlyEnd)
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	return addSharedMemoryRules(spec, spec.AddDeduplicatedSnippet, slot, sharedMemoryReadWritePerms)
+	return addSharedMemoryRules(spec, spec.AddDeduplicatedSnippet, slot, sharedMemoryReadWriteEnd)
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
