@@ -451,3 +451,19 @@ func TestConnectSlotOnKernel(t *testing.T) {
 		t.Errorf("policy %+v, want the kernel not installed: %s", p, want)
 	}
 }
+
+// A slot that shares semaphores also lets both sides create glibc's
+// temporary semaphore name; connect shows that rule with its reason.
+func TestConnectSemaphores(t *testing.T) {
+	ex := examples[3]
+	r := runIn(t, moduleRoot, "connect", ex.plug, ex.slot)
+	for _, want := range []string{
+		"    # Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.\n" +
+			`    owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" mrwk,` + "\n",
+		"  permissions: mrwk = mmap, read, write, lock; mrwlk = mmap, read, write, link, lock\n",
+	} {
+		if strings.Count(r.stdout, want) != 2 {
+			t.Errorf("output does not hold twice, once for each side:\n%s\n%s", want, r.stdout)
+		}
+	}
+}
