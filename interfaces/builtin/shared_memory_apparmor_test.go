@@ -16,6 +16,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // sharedMemoryParserSuite compiles what the interface emits with the real
@@ -287,8 +288,8 @@ func (s *sharedMemoryParserSuite) TestLimitsCompile(c *C) {
 		_, slotInfo = builtin.MockConnectedSlot(c, yaml, nil, "shm")
 		c.Assert(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, comment)
 		profiles, err := apparmor.GenerateProfiles(
-			[]apparmor.Snap{{YAML: []byte(parserConsumerYaml)}, {YAML: []byte(yaml)}},
-			[]apparmor.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shm"}})
+			[]system.Snap{{YAML: []byte(parserConsumerYaml)}, {YAML: []byte(yaml)}},
+			[]system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shm"}})
 		c.Assert(err, IsNil, comment)
 		for _, profile := range profiles {
 			if profile.Name == "snap.consumer.app" || profile.Name == "snap.provider.app" {
