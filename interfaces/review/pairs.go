@@ -5,15 +5,18 @@ import (
 	"strings"
 )
 
-// reviewPairs reports plugs whose identifier matches no slot of the other
-// snaps, when other snaps declare application slots.
+// reviewPairs reports plugs whose identifier matches no application slot of
+// the snaps, their own snap's included, when the snaps declare any. Private
+// plugs, which connect to the system slot, and plugs the sanitizer rejects
+// are left out.
 func reviewPairs(snaps []Snap) []Finding {
 	var findings []Finding
-	for i, plugSnap := range snaps {
+	for _, plugSnap := range snaps {
 		plugs, _ := sharedMemoryNames(plugSnap.Info)
 		for _, plugName := range plugs {
 			attrs := plugSnap.Info.Plugs[plugName].Attrs
-			if private, _ := attrs["private"].(bool); private {
+			private, _ := attrs["private"].(bool)
+			if _, rejected := plugSnap.BadInterfaces[plugName]; private || rejected {
 				continue
 			}
 			id, ok := identifier(attrs, plugName)
@@ -22,8 +25,8 @@ func reviewPairs(snaps []Snap) []Finding {
 			}
 			var offered []string
 			matched := false
-			for j, slotSnap := range snaps {
-				if j == i || carriesSystemSlot(slotSnap.Info) {
+			for _, slotSnap := range snaps {
+				if carriesSystemSlot(slotSnap.Info) {
 					continue
 				}
 				_, slots := sharedMemoryNames(slotSnap.Info)

@@ -121,6 +121,7 @@ slots:
 			`snap.yaml: warning: plug "in": attribute "write" value ["b"] is a slot attribute: a plug ignores it`,
 			`snap.yaml: warning: slot "out": attribute "colour" value "blue" is unknown to the shared-memory interface: it is ignored`,
 			`snap.yaml: warning: slot "out": attribute "private" value true is a plug attribute: a slot ignores it`,
+			`snap.yaml: warning: plug "in": attribute "shared-memory" value "in" matches no slot: the slots offer "out" (snap.yaml slot "out")`,
 		},
 	}, {
 		summary: "empty lists; both empty is the sanitizer's error",
@@ -159,6 +160,18 @@ slots:
 		},
 		want: []string{
 			`consumer.yaml: warning: plug "my-ipc": attribute "shared-memory" value "my-ipc" matches no slot: the slots offer "shmem" (provider.yaml slot "shmem")`,
+		},
+	}, {
+		summary: "a plug pairs with a slot of its own snap, named by default identifiers",
+		files: []file{
+			{"talker.yaml", "name: talker\nversion: 1\nplugs:\n  shm:\n    interface: shared-memory\n    shared-memory: ros2\nslots:\n  ros2:\n    interface: shared-memory\n    write: [fastrtps_*]\n"},
+			{"listener.yaml", "name: listener\nversion: 1\nplugs:\n  ros2:\n    interface: shared-memory\nslots:\n  listener:\n    interface: shared-memory\n    write: [fastrtps_*]\n"},
+		},
+	}, {
+		summary: "a plug that matches no slot of its own snap",
+		files:   []file{{"both.yaml", "name: both\nversion: 1\nplugs:\n  in:\n    interface: shared-memory\nslots:\n  out:\n    interface: shared-memory\n    write: [frames]\n"}},
+		want: []string{
+			`both.yaml: warning: plug "in": attribute "shared-memory" value "in" matches no slot: the slots offer "out" (both.yaml slot "out")`,
 		},
 	}, {
 		summary: "a private plug pairs with the system slot only",
