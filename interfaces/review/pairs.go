@@ -5,43 +5,52 @@ import (
 	"strings"
 )
 
+// maxOffers is how many slots a finding about an unmatched plug lists.
+const maxOffers = 5
+
 // reviewPairs reports plugs whose identifier matches no application slot of
 // the snaps, their own snap's included, when the snaps declare any. Private
 // plugs, which connect to the system slot, and plugs the sanitizer rejects
-// are left out.
+// are left out. Each finding lists the first few slots the snaps offer.
 func reviewPairs(snaps []Snap) []Finding {
-	var findings []Finding
-	for _, plugSnap := range snaps {
-		plugs, _ := sharedMemoryNames(plugSnap.Info)
-		for _, plugName := range plugs {
-			attrs := plugSnap.Info.Plugs[plugName].Attrs
-			private, _ := attrs["private"].(bool)
-			if _, rejected := plugSnap.BadInterfaces[plugName]; private || rejected {
-				continue
-			}
-			id, ok := identifier(attrs, plugName)
+	offered := map[string]bool{}
+	var offers []string
+	count := 0
+	for _, s := range snaps {
+		if carriesSystemSlot(s.Info) {
+			continue
+		}
+		_, slots := sharedMemoryNames(s.Info)
+		for _, name := range slots {
+			id, ok := identifier(s.Info.Slots[name].Attrs, name)
 			if !ok {
 				continue
 			}
-			var offered []string
-			matched := false
-			for _, slotSnap := range snaps {
-				if carriesSystemSlot(slotSnap.Info) {
-					continue
-				}
-				_, slots := sharedMemoryNames(slotSnap.Info)
-				for _, slotName := range slots {
-					slotID, ok := identifier(slotSnap.Info.Slots[slotName].Attrs, slotName)
-					if !ok {
-						continue
-					}
-					matched = matched || slotID == id
-					offered = append(offered, fmt.Sprintf("%q (%s slot %q)", slotID, slotSnap.Label, slotName))
-				}
+			offered[id] = true
+			if count < maxOffers {
+				offers = append(offers, fmt.Sprintf("%q (%s slot %q)", id, s.Label, name))
 			}
-			if len(offered) > 0 && !matched {
-				findings = append(findings, Finding{plugSnap.Label, UnmatchedPlug, "plug", plugName, "shared-memory", id, true,
-					"matches no slot: the slots offer " + strings.Join(offered, ", ")})
+			count++
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	message := "matches no slot: the slots offer " + strings.Join(offers, ", ")
+	if count > maxOffers {
+		message += fmt.Sprintf(" and %d more", count-maxOffers)
+	}
+	var findings []Finding
+	for _, s := range snaps {
+		plugs, _ := sharedMemoryNames(s.Info)
+		for _, name := range plugs {
+			attrs := s.Info.Plugs[name].Attrs
+			private, _ := attrs["private"].(bool)
+			if _, rejected := s.BadInterfaces[name]; private || rejected {
+				continue
+			}
+			if id, ok := identifier(attrs, name); ok && !offered[id] {
+				findings = append(findings, Finding{s.Label, UnmatchedPlug, "plug", name, "shared-memory", id, true, message})
 			}
 		}
 	}
