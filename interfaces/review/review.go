@@ -169,7 +169,8 @@ func reviewSnap(s Snap) []Finding {
 			}
 			continue
 		}
-		if msg, ok := s.BadInterfaces[name]; ok {
+		msg, rejected := s.BadInterfaces[name]
+		if rejected {
 			add(Rejected, "slot", name, "", nil, false, msg)
 		}
 		for _, attr := range sortedKeys(attrs) {
@@ -180,7 +181,7 @@ func reviewSnap(s Snap) []Finding {
 				add(UnknownAttribute, "slot", name, attr, attrs[attr], true, "is unknown to the shared-memory interface: it is ignored")
 			}
 		}
-		for _, w := range reviewNames(attrs) {
+		for _, w := range reviewNames(attrs, !rejected) {
 			add(w.check, "slot", name, w.attr, w.value, true, w.message)
 		}
 	}

@@ -153,6 +153,12 @@ slots:
 			`snap.yaml: error: slot "s": shared-memory "write" name "a/b" cannot contain "/"`,
 		},
 	}, {
+		summary: "read names are compared with write names only on a slot the sanitizer accepts, which bounds their number",
+		files:   []file{{"snap.yaml", slotYaml("    write: [\"a/b\", students]\n    read: [students]\n")}},
+		want: []string{
+			`snap.yaml: error: slot "shmem": shared-memory "write" name "a/b" cannot contain "/"`,
+		},
+	}, {
 		summary: "plug and slot identifiers that never match",
 		files: []file{
 			{"consumer.yaml", consumerYaml},
