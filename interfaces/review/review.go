@@ -144,7 +144,7 @@ func reviewSnap(s Snap) []Finding {
 		findings = append(findings, Finding{s.Label, check, kind, name, attr, value, hasValue, message})
 	}
 	plugs, slots := sharedMemoryNames(s.Info)
-	if len(plugs) == 0 && len(slots) == 0 {
+	if len(plugs) == 0 && len(slots) == 0 && !carriesSystemSlot(s.Info) {
 		add(NoDeclaration, "", "", "", nil, false, "declares no shared-memory plug or slot")
 	}
 	for _, name := range plugs {

@@ -192,6 +192,12 @@ slots:
 			`snap.yaml: warning: slot "shared-memory": attribute "write" value ["a"] is ignored: the system slot of an os or snapd snap has no attributes`,
 		},
 	}, {
+		summary: "os and snapd snaps carry the system slot without declaring it",
+		files: []file{
+			{"core.yaml", "name: core\nversion: 1\ntype: os\n"},
+			{"snapd.yaml", "name: snapd\nversion: 1\ntype: snapd\n"},
+		},
+	}, {
 		summary: "nothing to review",
 		files:   []file{{"snap.yaml", "name: other\nversion: 1\nplugs:\n  files: home\n"}},
 		want:    []string{`snap.yaml: warning: declares no shared-memory plug or slot`},
