@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 )
 
+// runLint reviews the files it can read, then reports those it cannot.
 func runLint(args []string, stdout io.Writer) (int, error) {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	args, err := parseFlags(fs, args)
@@ -18,16 +20,27 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		return 0, fmt.Errorf("lint: want at least one SNAP_YAML argument")
 	}
 	var snaps []review.Snap
+	var loadErrs []error
 	for _, path := range args {
 		f, err := loadSnapFile(path)
 		if err != nil {
-			return 0, err
+			loadErrs = append(loadErrs, err)
+			continue
 		}
 		snaps = append(snaps, review.Snap{Label: f.path, Info: f.raw, BadInterfaces: f.sanitized.BadInterfaces})
 	}
 	findings := review.Snaps(snaps)
 	for _, f := range findings {
 		fmt.Fprintln(stdout, f)
+	}
+	switch {
+	case len(findings) == 0 && len(snaps) == 1:
+		fmt.Fprintln(stdout, "no findings in 1 file")
+	case len(findings) == 0 && len(snaps) > 1:
+		fmt.Fprintf(stdout, "no findings in %d files\n", len(snaps))
+	}
+	if err := errors.Join(loadErrs...); err != nil {
+		return 0, err
 	}
 	if len(findings) > 0 {
 		return exitFindings, nil
