@@ -54,6 +54,9 @@ const (
 	OtherSnaps Check = "other-snaps"
 	// NotReadOnly: a "read" name that a "write" name also grants.
 	NotReadOnly Check = "not-read-only"
+	// ReadOnlySemaphore: a semaphore under "read", which sem_open cannot
+	// open: it opens semaphores read-write.
+	ReadOnlySemaphore Check = "read-only-semaphore"
 	// UnmatchedPlug: a plug whose identifier no slot under review has.
 	UnmatchedPlug Check = "unmatched-plug"
 )

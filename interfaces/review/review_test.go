@@ -98,6 +98,28 @@ func TestSnaps(t *testing.T) {
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
 		},
 	}, {
+		summary: "semaphores under read, which sem_open cannot open read-only",
+		files:   []file{{"snap.yaml", slotYaml("    write: [fastrtps_*]\n    read: [\"sem.fastrtps_*\", sem.lock, semaphore]\n")}},
+		want: []string{
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.fastrtps_*" names semaphores, which sem_open opens read-write: move it to "write"`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.lock" names semaphores, which sem_open opens read-write: move it to "write"`,
+		},
+	}, {
+		summary: "a bare star next to semaphore names: the names alone are enough",
+		files:   []file{{"snap.yaml", slotYaml("    write: [\"*\", fastrtps_*, \"sem.fastrtps_*\"]\n")}},
+		want: []string{
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm: the slot's semaphores need only their names, declare write: ["fastrtps_*", "sem.fastrtps_*"]`,
+		},
+	}, {
+		summary: "a bare star under write, a semaphore under read",
+		files:   []file{{"snap.yaml", slotYaml("    write: [\"*\"]\n    read: [sem.ready, frames]\n")}},
+		want: []string{
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm: the slot's semaphores need only their names, declare write: ["sem.ready"], read: ["frames"]`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready" names semaphores, which sem_open opens read-write: move it to "write"`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready" is not read-only: the plug can write it through "write" entry "*"`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "frames" is not read-only: the plug can write it through "write" entry "*"`,
+		},
+	}, {
 		summary: "attributes the interface does not know",
 		files: []file{{"snap.yaml", `name: both
 version: 1
