@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -258,5 +259,26 @@ func TestGlobsOverlap(t *testing.T) {
 				t.Errorf("globsOverlap(%q, %q) = %v, want %v", pair[0], pair[1], got, tc.want)
 			}
 		}
+	}
+}
+
+func TestFindingsAreTyped(t *testing.T) {
+	yaml := slotYaml("    write: [\"a/b\"]\n    colour: blue\n")
+	sanitized := parse(t, yaml)
+	builtin.SanitizePlugsSlots(sanitized)
+	findings := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), BadInterfaces: sanitized.BadInterfaces}})
+	want := []review.Finding{{
+		Label: "snap.yaml", Check: review.Rejected, Kind: "slot", Name: "shmem",
+		Message: `shared-memory "write" name "a/b" cannot contain "/"`,
+	}, {
+		Label: "snap.yaml", Check: review.UnknownAttribute, Kind: "slot", Name: "shmem",
+		Attr: "colour", Value: "blue", HasValue: true,
+		Message: "is unknown to the shared-memory interface: it is ignored",
+	}}
+	if !reflect.DeepEqual(findings, want) {
+		t.Fatalf("findings %#v, want %#v", findings, want)
+	}
+	if findings[0].Severity() != review.Error || findings[1].Severity() != review.Warning {
+		t.Errorf("severities %q and %q, want error and warning", findings[0].Severity(), findings[1].Severity())
 	}
 }
