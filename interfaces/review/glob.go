@@ -3,9 +3,9 @@ package review
 import "strings"
 
 // globsOverlap reports whether some name matches both patterns, where "*"
-// matches any run of characters without "/". It allocates nothing and takes
-// time linear in the patterns' length, but for the search of a glob's middle
-// parts in a literal.
+// matches any run of characters without "/". It is exact, allocates nothing,
+// and takes time linear in the patterns' length, except for the search of a
+// glob's middle parts in a name without "*".
 func globsOverlap(a, b string) bool {
 	// A "*" never matches "/": a name that matches both has each "/" of
 	// both patterns, so the parts between slashes must overlap one by one.
