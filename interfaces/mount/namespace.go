@@ -3,6 +3,8 @@ package mount
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -13,59 +15,130 @@ import (
 
 const (
 	devShm = "/dev/shm"
-	// privateDevShmPrefix starts the source of a private /dev/shm entry.
-	privateDevShmPrefix = devShm + "/snap."
+	// privateDevShmPrefix starts the name of a private /dev/shm in /dev/shm.
+	privateDevShmPrefix = "snap."
 	// privateDevShmMode is what snapd gives a private /dev/shm: writable
 	// by all, like /dev/shm itself, with the sticky bit.
 	privateDevShmMode = 01777
 )
 
+// sharedMemoryDir is a private /dev/shm, opened once: every check and the
+// bind act on the object behind fd.
+type sharedMemoryDir struct {
+	path    string
+	fd      int // O_PATH|O_NOFOLLOW
+	created bool
+}
+
 // EnsureSharedMemoryDir returns /dev/shm/snap.<instanceName>, the private
 // /dev/shm of a snap instance, creating it owned by root with mode 01777 if
-// it is missing. A symlink, a non-directory, or a directory not owned by
-// root in its place is refused.
+// it is missing. The directory appears with that mode at once, and
+// concurrent callers all get it. An existing directory owned by root gets
+// mode 01777; a symlink, a non-directory, or a directory not owned by root
+// in its place is refused, as is a symlinked /dev/shm.
 func EnsureSharedMemoryDir(instanceName string) (string, error) {
+	dir, err := openSharedMemoryDir(instanceName)
+	if err != nil {
+		return "", err
+	}
+	unix.Close(dir.fd)
+	return dir.path, nil
+}
+
+func openSharedMemoryDir(instanceName string) (*sharedMemoryDir, error) {
 	if err := snap.ValidateInstanceName(instanceName); err != nil {
-		return "", fmt.Errorf("cannot create private /dev/shm: %v", err)
+		return nil, fmt.Errorf("cannot create private /dev/shm: %v", err)
 	}
-	if osutil.IsSymlink(devShm) {
-		return "", fmt.Errorf("cannot create private /dev/shm: %q is a symlink", devShm)
-	}
-	dir := privateDevShmPrefix + instanceName
-	created := true
-	if err := unix.Mkdir(dir, 0); errors.Is(err, unix.EEXIST) {
-		created = false
-	} else if err != nil {
-		return "", fmt.Errorf("cannot create private /dev/shm %q: %v", dir, err)
-	}
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) {
-		// Refused either way; lstat only tells the two apart.
-		if osutil.IsSymlink(dir) {
-			return "", fmt.Errorf("cannot use %q as private /dev/shm: it is a symlink", dir)
-		}
-		return "", fmt.Errorf("cannot use %q as private /dev/shm: it is not a directory", dir)
+	parent, err := unix.Open(devShm, unix.O_PATH|unix.O_NOFOLLOW|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("cannot create private /dev/shm: %q is a symlink or not a directory", devShm)
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot open private /dev/shm %q: %v", dir, err)
+		return nil, fmt.Errorf("cannot open %q: %v", devShm, err)
 	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return "", fmt.Errorf("cannot inspect private /dev/shm %q: %v", dir, err)
+	defer unix.Close(parent)
+
+	name := privateDevShmPrefix + instanceName
+	dir := &sharedMemoryDir{path: filepath.Join(devShm, name)}
+	dir.created, err = mkdirWithMode(parent, name, privateDevShmMode)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create private /dev/shm %q: %v", dir.path, err)
 	}
-	if st.Uid != 0 {
-		return "", fmt.Errorf("cannot use %q as private /dev/shm: it is owned by uid %d, not root", dir, st.Uid)
+	dir.fd, err = unix.Openat(parent, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open private /dev/shm %q: %v", dir.path, err)
 	}
-	if created {
-		if err := unix.Fchown(fd, 0, 0); err != nil {
-			return "", fmt.Errorf("cannot give private /dev/shm %q to root: %v", dir, err)
-		}
-		if err := unix.Fchmod(fd, privateDevShmMode); err != nil {
-			return "", fmt.Errorf("cannot set mode of private /dev/shm %q: %v", dir, err)
-		}
+	if err := dir.check(); err != nil {
+		unix.Close(dir.fd)
+		return nil, err
 	}
 	return dir, nil
+}
+
+// check refuses anything but a directory owned by root, and gives such a
+// directory mode 01777.
+func (dir *sharedMemoryDir) check() error {
+	var st unix.Stat_t
+	if err := unix.Fstat(dir.fd, &st); err != nil {
+		return fmt.Errorf("cannot inspect private /dev/shm %q: %v", dir.path, err)
+	}
+	switch {
+	case st.Mode&unix.S_IFMT == unix.S_IFLNK:
+		return fmt.Errorf("cannot use %q as private /dev/shm: it is a symlink", dir.path)
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return fmt.Errorf("cannot use %q as private /dev/shm: it is not a directory", dir.path)
+	case st.Uid != 0:
+		return fmt.Errorf("cannot use %q as private /dev/shm: it is owned by uid %d, not root", dir.path, st.Uid)
+	case st.Mode&07777 != privateDevShmMode:
+		// chmod(2) through the descriptor's link acts on the object
+		// checked, whatever the path now names.
+		if err := unix.Fchmodat(unix.AT_FDCWD, dir.fdPath(), privateDevShmMode, 0); err != nil {
+			return fmt.Errorf("cannot set mode of private /dev/shm %q: %v", dir.path, err)
+		}
+	}
+	return nil
+}
+
+// fdPath names the directory through its descriptor.
+func (dir *sharedMemoryDir) fdPath() string {
+	return fmt.Sprintf("/proc/self/fd/%d", dir.fd)
+}
+
+// mkdirWithMode creates the directory name in parent with exactly mode,
+// whatever the process's umask, and reports whether it created it. It
+// works on a thread of its own whose umask is 0, so that mkdir(2) gives the
+// final mode at once and the process's umask is left alone.
+func mkdirWithMode(parent int, name string, mode uint32) (created bool, err error) {
+	type result struct {
+		created bool
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		// The thread is never unlocked: its file system attributes
+		// are its own, so the runtime must end it with this goroutine.
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_FS); err != nil {
+			done <- result{err: fmt.Errorf("cannot unshare the umask: %v", err)}
+			return
+		}
+		unix.Umask(0)
+		err := unix.Mkdirat(parent, name, mode)
+		if errors.Is(err, unix.EEXIST) {
+			done <- result{}
+			return
+		}
+		done <- result{created: err == nil, err: err}
+	}()
+	r := <-done
+	return r.created, r.err
+}
+
+// remove removes a private /dev/shm that this process created, with what
+// is in it. No one but root can swap it: /dev/shm is sticky and the
+// directory is root's.
+func (dir *sharedMemoryDir) remove() error {
+	return os.RemoveAll(dir.path)
 }
 
 // bindMount is one entry of a profile, reduced to what mount(2) needs.
@@ -76,7 +149,8 @@ type bindMount struct {
 }
 
 // bindMounts checks that every entry of profile is a bind mount that
-// RunInNamespace can apply, and returns them in order.
+// RunInNamespace can apply, between clean absolute paths, and returns them
+// in order.
 func bindMounts(profile *osutil.MountProfile) ([]bindMount, error) {
 	var mounts []bindMount
 	for _, entry := range profile.Entries {
@@ -100,41 +174,80 @@ func bindMounts(profile *osutil.MountProfile) ([]bindMount, error) {
 		if !bind || entry.Type != "none" {
 			return nil, fmt.Errorf("cannot apply mount entry %q: only bind mounts are supported", entry)
 		}
+		for _, path := range []string{m.source, m.target} {
+			if !filepath.IsAbs(path) || filepath.Clean(path) != path {
+				return nil, fmt.Errorf("cannot apply mount entry %q: %q is not a clean absolute path", entry, path)
+			}
+		}
+		if m.bindsShmDir() && !strings.HasPrefix(filepath.Base(m.source), privateDevShmPrefix) {
+			return nil, fmt.Errorf("cannot apply mount entry %q: only a private /dev/shm (%s%s<instance>) may be bound over %s", entry, devShm+"/", privateDevShmPrefix, devShm)
+		}
 		mounts = append(mounts, m)
 	}
 	return mounts, nil
 }
 
+// bindsShmDir reports whether the mount binds a directory of /dev/shm over
+// /dev/shm, as a private /dev/shm is.
+func (m bindMount) bindsShmDir() bool {
+	return m.target == devShm && filepath.Dir(m.source) == devShm
+}
+
+// beforeBind runs between the checks of a private /dev/shm and its bind;
+// tests swap the directory there.
+var beforeBind = func() {}
+
 // RunInNamespace applies the bind entries of profile in a new mount
-// namespace, whose propagation is private, and calls fn there. A missing
-// private /dev/shm source is created first, with EnsureSharedMemoryDir.
+// namespace, whose propagation is private, and calls fn there. The source
+// of an entry that binds over /dev/shm a directory of /dev/shm must be a
+// private /dev/shm (snap.<instance>): it is created as
+// EnsureSharedMemoryDir does, checked, and bound through the descriptor it
+// was checked with.
 //
 // fn runs on one locked OS thread: only what it does on that goroutine, and
 // the processes it starts, are inside the namespace. The thread exits with
-// fn, and the namespace goes away when the last process in it does.
+// fn, and the namespace goes away when the last process in it does. When fn
+// fails, panics or calls runtime.Goexit, RunInNamespace returns an error,
+// and removes the private /dev/shm directories it created.
 func RunInNamespace(profile *osutil.MountProfile, fn func() error) error {
 	mounts, err := bindMounts(profile)
 	if err != nil {
 		return err
 	}
-	for _, m := range mounts {
-		if m.target == devShm && strings.HasPrefix(m.source, privateDevShmPrefix) {
-			if _, err := EnsureSharedMemoryDir(strings.TrimPrefix(m.source, privateDevShmPrefix)); err != nil {
-				return err
-			}
-		}
-	}
+	// The private /dev/shm directories are opened, checked and bound in
+	// the namespace: a mount can only be bound from a descriptor opened in
+	// the same mount namespace.
+	dirs := make(map[int]*sharedMemoryDir)
 	result := make(chan error, 1)
 	go func() {
 		// The thread is never unlocked: it leaves the host's namespace,
 		// so the runtime must end it with this goroutine.
 		runtime.LockOSThread()
-		result <- enterNamespace(mounts, fn)
+		returned := false
+		defer func() {
+			if p := recover(); p != nil {
+				result <- fmt.Errorf("cannot run in mount namespace: the function panicked: %v", p)
+			} else if !returned {
+				result <- errors.New("cannot run in mount namespace: the function exited without returning (runtime.Goexit)")
+			}
+		}()
+		err := enterNamespace(mounts, dirs, fn)
+		returned = true
+		result <- err
 	}()
-	return <-result
+	err = <-result
+	for _, dir := range dirs {
+		if err != nil && dir.created {
+			if removeErr := dir.remove(); removeErr != nil {
+				err = fmt.Errorf("%v (and cannot remove %q: %v)", err, dir.path, removeErr)
+			}
+		}
+		unix.Close(dir.fd)
+	}
+	return err
 }
 
-func enterNamespace(mounts []bindMount, fn func() error) error {
+func enterNamespace(mounts []bindMount, dirs map[int]*sharedMemoryDir, fn func() error) error {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return fmt.Errorf("cannot create mount namespace: %v", err)
 	}
@@ -142,30 +255,46 @@ func enterNamespace(mounts []bindMount, fn func() error) error {
 	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("cannot make mount propagation private: %v", err)
 	}
-	for _, m := range mounts {
-		if err := bind(m); err != nil {
+	for i, m := range mounts {
+		if m.bindsShmDir() {
+			dir, err := openSharedMemoryDir(strings.TrimPrefix(filepath.Base(m.source), privateDevShmPrefix))
+			if err != nil {
+				return err
+			}
+			dirs[i] = dir
+		}
+	}
+	for i, m := range mounts {
+		if err := bind(m, dirs[i]); err != nil {
 			return err
 		}
 	}
 	return fn()
 }
 
-// bind mounts through a descriptor opened without following symlinks, so
-// that a source swapped for a symlink is refused, not followed.
-func bind(m bindMount) error {
-	fd, err := unix.Open(m.source, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("cannot open bind mount source %q: %v", m.source, err)
+// bind mounts through a descriptor: that of the private /dev/shm checked
+// before, or one opened here without following symlinks, so that a source
+// swapped for a symlink is refused, not followed.
+func bind(m bindMount, dir *sharedMemoryDir) error {
+	var source string
+	if dir != nil {
+		beforeBind()
+		source = dir.fdPath()
+	} else {
+		fd, err := unix.Open(m.source, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("cannot open bind mount source %q: %v", m.source, err)
+		}
+		defer unix.Close(fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return fmt.Errorf("cannot inspect bind mount source %q: %v", m.source, err)
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			return fmt.Errorf("cannot bind mount %q: it is a symlink", m.source)
+		}
+		source = fmt.Sprintf("/proc/self/fd/%d", fd)
 	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("cannot inspect bind mount source %q: %v", m.source, err)
-	}
-	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-		return fmt.Errorf("cannot bind mount %q: it is a symlink", m.source)
-	}
-	source := fmt.Sprintf("/proc/thread-self/fd/%d", fd)
 	if err := unix.Mount(source, m.target, "", m.flags, ""); err != nil {
 		return fmt.Errorf("cannot bind mount %q on %q: %v", m.source, m.target, err)
 	}

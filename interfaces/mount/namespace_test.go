@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // namespaceSuite uses the host's /dev/shm and mount namespaces. Every name
@@ -29,9 +31,7 @@ var _ = Suite(&namespaceSuite{})
 
 func (s *namespaceSuite) SetUpSuite(c *C) {
 	if os.Geteuid() != 0 {
-		reason := "SKIPPED: mount namespace tests need root (CAP_SYS_ADMIN to unshare and bind mount); run them as root"
-		fmt.Fprintln(os.Stderr, reason)
-		c.Skip(reason)
+		c.Fatalf("mount namespace tests need root (CAP_SYS_ADMIN to unshare and bind mount): run them as root")
 	}
 }
 
@@ -69,10 +69,10 @@ func (s *namespaceSuite) privateProfile(c *C, snapName, instanceKey string) (*os
 	}
 	s.leave("snap." + instance)
 	consumer := bytes.Replace(exampleYAML(c, "private/consumer.yaml"), []byte("name: scratchpad\n"), []byte("name: "+snapName+"\n"), 1)
-	profiles, err := mount.GenerateProfiles([]apparmor.Snap{
+	profiles, err := mount.GenerateProfiles([]system.Snap{
 		{YAML: consumer, InstanceKey: instanceKey},
 		{YAML: exampleYAML(c, "private/core.yaml")},
-	}, []apparmor.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
+	}, []system.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
 	c.Assert(err, IsNil)
 	c.Assert(profiles, HasLen, 1)
 	c.Assert(profiles[0].Name, Equals, "snap."+instance+".fstab")
@@ -185,8 +185,8 @@ func (s *namespaceSuite) TestSharedObject(c *C) {
 	s.leave(object)
 	provider := bytes.Replace(exampleYAML(c, "reference/provider.yaml"), []byte("write: [students]"), []byte("write: ["+object+"]"), 1)
 	c.Assert(bytes.Contains(provider, []byte(object)), Equals, true)
-	snaps := []apparmor.Snap{{YAML: provider}, {YAML: exampleYAML(c, "reference/consumer.yaml")}}
-	conns := []apparmor.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}}
+	snaps := []system.Snap{{YAML: provider}, {YAML: exampleYAML(c, "reference/consumer.yaml")}}
+	conns := []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}}
 
 	mountProfiles, err := mount.GenerateProfiles(snaps, conns)
 	c.Assert(err, IsNil)
@@ -249,7 +249,7 @@ func (s *namespaceSuite) TestEnsureSharedMemoryDirRefuses(c *C) {
 		_, err := mount.EnsureSharedMemoryDir(instance)
 		c.Check(err, ErrorMatches, `cannot use "`+path+`" as private /dev/shm: `+t.err, Commentf(t.summary))
 
-		// RunInNamespace refuses it before entering the namespace.
+		// RunInNamespace refuses it before calling fn.
 		called := false
 		profile := &osutil.MountProfile{Entries: []osutil.MountEntry{
 			{Name: path, Dir: "/dev/shm", Type: "none", Options: []string{"bind", "rw"}},
@@ -266,4 +266,157 @@ func (s *namespaceSuite) TestEnsureSharedMemoryDirRefuses(c *C) {
 func (s *namespaceSuite) TestEnsureSharedMemoryDirBadName(c *C) {
 	_, err := mount.EnsureSharedMemoryDir("../etc")
 	c.Check(err, ErrorMatches, `cannot create private /dev/shm: invalid snap name: "../etc"`)
+}
+
+// An existing directory owned by root ends up with mode 01777.
+func (s *namespaceSuite) TestEnsureSharedMemoryDirSetsMode(c *C) {
+	for _, mode := range []os.FileMode{0, 0700, 0755, 0777, 01777 | os.ModeSetgid} {
+		instance := "scratchpad_" + newKey()
+		path := "/dev/shm/snap." + instance
+		s.leave("snap." + instance)
+		c.Assert(os.Mkdir(path, 0700), IsNil)
+		c.Assert(os.Chmod(path, mode), IsNil)
+		dir, err := mount.EnsureSharedMemoryDir(instance)
+		c.Assert(err, IsNil, Commentf("mode %v", mode))
+		c.Check(dir, Equals, path)
+		s.checkPrivateDir(c, instance)
+	}
+}
+
+// No one ever sees the directory with a mode other than 01777, however many
+// create it at once: a process that dies leaves it usable.
+func (s *namespaceSuite) TestEnsureSharedMemoryDirNoWindow(c *C) {
+	const rounds, callers = 100, 4
+	for round := 0; round < rounds; round++ {
+		instance := "scratchpad_" + newKey()
+		path := "/dev/shm/snap." + instance
+		s.leave("snap." + instance)
+		done := make(chan struct{})
+		seen := make(chan os.FileMode, 1)
+		go func() {
+			// Watch the directory until the callers are done.
+			defer close(seen)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if info, err := os.Lstat(path); err == nil && info.Mode()&(os.ModePerm|os.ModeSticky) != os.ModeSticky|0777 {
+					seen <- info.Mode()
+					return
+				}
+			}
+		}()
+		errs := make(chan error, callers)
+		for i := 0; i < callers; i++ {
+			go func() {
+				_, err := mount.EnsureSharedMemoryDir(instance)
+				if err == nil {
+					var info os.FileInfo
+					if info, err = os.Lstat(path); err == nil && info.Mode()&(os.ModePerm|os.ModeSticky) != os.ModeSticky|0777 {
+						err = fmt.Errorf("returned while the mode is %v", info.Mode())
+					}
+				}
+				errs <- err
+			}()
+		}
+		for i := 0; i < callers; i++ {
+			c.Check(<-errs, IsNil, Commentf("round %d", round))
+		}
+		close(done)
+		for mode := range seen {
+			c.Fatalf("round %d: the directory was seen with mode %v", round, mode)
+		}
+		s.checkPrivateDir(c, instance)
+	}
+}
+
+// A source that names the private /dev/shm in an unclean way is refused,
+// not bound unchecked.
+func (s *namespaceSuite) TestUncleanSourceRefused(c *C) {
+	instance := "scratchpad_" + newKey()
+	path := "/dev/shm/snap." + instance
+	s.leave("snap." + instance)
+	c.Assert(os.Mkdir(path, 0777), IsNil)
+	c.Assert(os.Chown(path, 1000, 1000), IsNil)
+	for _, source := range []string{
+		"/dev/shm//snap." + instance,
+		"/dev/shm/./snap." + instance,
+		"/dev/shm/../shm/snap." + instance,
+		"/dev/shm/snap." + instance + "/",
+		"/dev//shm/snap." + instance,
+	} {
+		called := false
+		profile := &osutil.MountProfile{Entries: []osutil.MountEntry{
+			{Name: source, Dir: "/dev/shm", Type: "none", Options: []string{"bind", "rw"}},
+		}}
+		err := mount.RunInNamespace(profile, func() error {
+			called = true
+			return nil
+		})
+		c.Check(err, ErrorMatches, `cannot apply mount entry .*: "`+regexpQuote(source)+`" is not a clean absolute path`, Commentf(source))
+		c.Check(called, Equals, false, Commentf(source))
+	}
+	// Any other directory of /dev/shm is refused over /dev/shm.
+	profile := &osutil.MountProfile{Entries: []osutil.MountEntry{
+		{Name: "/dev/shm/other-" + instance, Dir: "/dev/shm", Type: "none", Options: []string{"bind", "rw"}},
+	}}
+	err := mount.RunInNamespace(profile, func() error { return nil })
+	c.Check(err, ErrorMatches, `cannot apply mount entry .*: only a private /dev/shm \(/dev/shm/snap.<instance>\) may be bound over /dev/shm`)
+}
+
+func regexpQuote(s string) string {
+	return strings.NewReplacer(".", `\.`, "/", "/").Replace(s)
+}
+
+// What is bound is the directory that was checked, even when the path
+// names another one by then.
+func (s *namespaceSuite) TestBindsCheckedDirectory(c *C) {
+	profile, instance := s.privateProfile(c, "scratchpad", newKey())
+	path := "/dev/shm/snap." + instance
+	checked := path + "-checked"
+	s.leave("snap." + instance + "-checked")
+	restore := mount.MockBeforeBind(func() {
+		// Swap in a directory of another user.
+		c.Check(os.Rename(path, checked), IsNil)
+		c.Check(os.Mkdir(path, 0777), IsNil)
+		c.Check(os.Chown(path, 1000, 1000), IsNil)
+	})
+	defer restore()
+	c.Check(inNamespace(c, profile, []string{"create", "obj", "64", "checked"}), DeepEquals, []string{""})
+	c.Check(onHost(c, "read", "snap."+instance+"-checked/obj", "0", "7"), Equals, "checked")
+	c.Check(onHost(c, "stat", "snap."+instance+"/obj"), Equals, "absent")
+}
+
+// A function that fails, panics or exits its goroutine gets an error back,
+// and leaves neither a mount nor the directory behind.
+func (s *namespaceSuite) TestFunctionFails(c *C) {
+	for _, t := range []struct {
+		summary string
+		fn      func() error
+		err     string
+	}{
+		{"error", func() error { return fmt.Errorf("boom") }, `boom`},
+		{"panic", func() error { panic("boom") }, `cannot run in mount namespace: the function panicked: boom`},
+		{"goexit", func() error { runtime.Goexit(); return nil }, `cannot run in mount namespace: the function exited without returning \(runtime.Goexit\)`},
+	} {
+		profile, instance := s.privateProfile(c, "scratchpad", newKey())
+		err := mount.RunInNamespace(profile, func() error {
+			if _, err := helper("create", "obj", "64", "data"); err != nil {
+				return err
+			}
+			return t.fn()
+		})
+		c.Check(err, ErrorMatches, t.err, Commentf(t.summary))
+		_, statErr := os.Lstat("/dev/shm/snap." + instance)
+		c.Check(os.IsNotExist(statErr), Equals, true, Commentf("%s: %v", t.summary, statErr))
+	}
+	// A directory that was there already stays.
+	profile, instance := s.privateProfile(c, "scratchpad", newKey())
+	_, err := mount.EnsureSharedMemoryDir(instance)
+	c.Assert(err, IsNil)
+	err = mount.RunInNamespace(profile, func() error { panic("boom") })
+	c.Check(err, ErrorMatches, `.*panicked: boom`)
+	s.checkPrivateDir(c, instance)
 }

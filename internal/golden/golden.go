@@ -21,6 +21,12 @@ type T interface {
 
 // File compares got with the golden file at path.
 func File(t T, path, got string) {
+	file(t, path, got, false)
+}
+
+// file compares got with the golden file at path, as a whole or, when
+// anyOrder is set, line by line in any order.
+func file(t T, path, got string, anyOrder bool) {
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0644); err != nil {
 			t.Fatalf("cannot update golden file: %v", err)
@@ -31,7 +37,7 @@ func File(t T, path, got string) {
 	if err != nil {
 		t.Fatalf("cannot read golden file (go test -update writes it): %v", err)
 	}
-	if got != string(want) {
+	if got != string(want) && !(anyOrder && sortedLines(got) == sortedLines(string(want))) {
 		t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
@@ -39,6 +45,13 @@ func File(t T, path, got string) {
 // Dir compares files, by name, with the golden directory dir: it must hold
 // exactly these files, with these contents.
 func Dir(t T, dir string, files map[string]string) {
+	DirAnyOrder(t, dir, files, nil)
+}
+
+// DirAnyOrder is Dir for output whose lines come in no stable order in the
+// files that anyOrder names: those match a golden file with the same
+// lines in any order.
+func DirAnyOrder(t T, dir string, files map[string]string, anyOrder func(name string) bool) {
 	if *update {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatalf("cannot update golden directory: %v", err)
@@ -50,7 +63,7 @@ func Dir(t T, dir string, files map[string]string) {
 	var names []string
 	for name, content := range files {
 		names = append(names, name)
-		File(t, filepath.Join(dir, name), content)
+		file(t, filepath.Join(dir, name), content, anyOrder != nil && anyOrder(name))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -64,4 +77,10 @@ func Dir(t T, dir string, files map[string]string) {
 	if strings.Join(names, "\n") != strings.Join(goldenNames, "\n") {
 		t.Errorf("files %q differ from those in %s: %q", names, dir, goldenNames)
 	}
+}
+
+func sortedLines(text string) string {
+	lines := strings.Split(text, "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }
