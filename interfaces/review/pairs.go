@@ -3,6 +3,8 @@ package review
 import (
 	"fmt"
 	"strings"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // maxOffers is how many slots a finding about an unmatched plug lists.
@@ -17,7 +19,7 @@ func reviewPairs(snaps []Snap) []Finding {
 	var offers []string
 	count := 0
 	for _, s := range snaps {
-		if carriesSystemSlot(s.Info) {
+		if system.IsSystemSnap(s.Info) {
 			continue
 		}
 		_, slots := sharedMemoryNames(s.Info)

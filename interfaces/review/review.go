@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 const sharedMemory = "shared-memory"
@@ -135,19 +137,13 @@ func Snaps(snaps []Snap) []Finding {
 	return append(findings, reviewPairs(snaps)...)
 }
 
-// carriesSystemSlot reports whether the snap is an os or snapd snap, whose
-// shared-memory slot is snapd's implicit system slot.
-func carriesSystemSlot(info *snap.Info) bool {
-	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
-
 func reviewSnap(s Snap) []Finding {
 	var findings []Finding
 	add := func(check Check, kind, name, attr string, value interface{}, hasValue bool, message string) {
 		findings = append(findings, Finding{s.Label, check, kind, name, attr, value, hasValue, message})
 	}
 	plugs, slots := sharedMemoryNames(s.Info)
-	if len(plugs) == 0 && len(slots) == 0 && !carriesSystemSlot(s.Info) {
+	if len(plugs) == 0 && len(slots) == 0 && !system.IsSystemSnap(s.Info) {
 		add(NoDeclaration, "", "", "", nil, false, "declares no shared-memory plug or slot")
 	}
 	for _, name := range plugs {
@@ -166,7 +162,7 @@ func reviewSnap(s Snap) []Finding {
 	}
 	for _, name := range slots {
 		attrs := s.Info.Slots[name].Attrs
-		if carriesSystemSlot(s.Info) {
+		if system.IsSystemSnap(s.Info) {
 			for _, attr := range sortedKeys(attrs) {
 				add(SystemSlotAttribute, "slot", name, attr, attrs[attr], true, "is ignored: the system slot of an os or snapd snap has no attributes")
 			}
