@@ -136,6 +136,9 @@ func loadParserCases(tb testing.TB, parser string) []parserCase {
 		{"wildcard", readTestdata(tb, "../testdata/wildcard/consumer.yaml"), readTestdata(tb, "../testdata/wildcard/provider.yaml")},
 		{"private-plug", readTestdata(tb, "../testdata/private/consumer.yaml"), readTestdata(tb, "../testdata/private/core.yaml")},
 		{"slot-100-names", []byte(consumerYaml("consumer")), []byte(providerYaml(scaledNames(100)))},
+		// What Fast DDS declares: ours adds the rule for glibc's temporary
+		// semaphore name to snapd's rules.
+		{"semaphores", []byte(consumerYaml("consumer")), []byte(slotProviderYaml([]string{"fastrtps_*", "sem.fastrtps_*"}, nil))},
 	} {
 		c := newConnection(tb, string(tc.plugYaml), string(tc.slotYaml))
 		snippets := make(map[string]string)
@@ -154,7 +157,12 @@ func loadParserCases(tb testing.TB, parser string) []parserCase {
 			"snapd": strings.Replace(ours, snippets["ours"], snippets["snapd"], 1),
 		}
 		if c.sanitizeSlot {
-			profiles["merged"] = strings.Replace(ours, snippets["ours"], mergedRules(tb, c.slot), 1)
+			// Ours may add the rule for semaphores after snapd's rules.
+			semaphores, ok := strings.CutPrefix(snippets["ours"], snippets["snapd"])
+			if !ok {
+				tb.Fatalf("%s: our rules do not start with snapd's", tc.name)
+			}
+			profiles["merged"] = strings.Replace(ours, snippets["ours"], mergedRules(tb, c.slot)+semaphores, 1)
 			policies := make(map[string][]byte)
 			for _, name := range []string{"ours", "merged"} {
 				policy, _, err := compile(parser, profiles[name])
@@ -177,7 +185,9 @@ func loadParserCases(tb testing.TB, parser string) []parserCase {
 // machine disturbs less than wall time, and the size of the binary policy.
 // The profile is compiled without the shared-memory rules (impl=base),
 // with snapd's rules, with ours, and with ours merged into one alternation
-// per permission set (impl=merged), which compiles to the same policy.
+// per permission set (impl=merged), which compiles to the same policy. For
+// case=semaphores, ours against snapd's is the cost of the rule for
+// glibc's temporary semaphore name.
 func BenchmarkParser(b *testing.B) {
 	parser, err := apparmor.ParserPath()
 	if err != nil {

@@ -118,10 +118,23 @@ func providerYaml(names []string) string {
 	var write, read []string
 	for i, name := range names {
 		if i%2 == 0 {
-			write = append(write, fmt.Sprintf("%q", name))
+			write = append(write, name)
 		} else {
-			read = append(read, fmt.Sprintf("%q", name))
+			read = append(read, name)
 		}
+	}
+	return slotProviderYaml(write, read)
+}
+
+// slotProviderYaml returns a provider whose slot my-ipc writes and reads the
+// given names.
+func slotProviderYaml(write, read []string) string {
+	quote := func(names []string) string {
+		quoted := make([]string, len(names))
+		for i, name := range names {
+			quoted[i] = fmt.Sprintf("%q", name)
+		}
+		return strings.Join(quoted, ", ")
 	}
 	return fmt.Sprintf(`name: provider
 version: "1.0"
@@ -135,7 +148,7 @@ slots:
     shared-memory: my-ipc
     write: [%s]
     read: [%s]
-`, strings.Join(write, ", "), strings.Join(read, ", "))
+`, quote(write), quote(read))
 }
 
 // realisticNames are 8 names, 2 of them globs.
@@ -229,9 +242,15 @@ func newConnection(tb testing.TB, plugYaml, slotYaml string) *connection {
 	return c
 }
 
-// lifecycle sanitizes fresh copies of the plug and slot and adds the
-// connection to new AppArmor and mount specifications, as snapd does when
-// it connects them.
+// slotConnector is an interface that checks a slot when it connects, as
+// snapd's Repository.Connect calls it.
+type slotConnector interface {
+	BeforeConnectSlot(slot *interfaces.ConnectedSlot) error
+}
+
+// lifecycle sanitizes fresh copies of the plug and slot, checks them when
+// they connect, and adds the connection to new AppArmor and mount
+// specifications, as snapd does when it connects them.
 func (c *connection) lifecycle(iface interfaces.Interface) error {
 	c.plug.Attrs = maps.Clone(c.plugAttrs)
 	c.slot.Attrs = maps.Clone(c.slotAttrs)
@@ -245,6 +264,14 @@ func (c *connection) lifecycle(iface interfaces.Interface) error {
 	}
 	plug := interfaces.NewConnectedPlug(c.plug, c.plugSet, nil, nil)
 	slot := interfaces.NewConnectedSlot(c.slot, c.slotSet, nil, nil)
+	if err := interfaces.BeforeConnectPlug(iface, plug); err != nil {
+		return err
+	}
+	if iface, ok := iface.(slotConnector); ok {
+		if err := iface.BeforeConnectSlot(slot); err != nil {
+			return err
+		}
+	}
 	c.plugSpec = apparmor.NewSpecification(c.plugSet)
 	if err := c.plugSpec.AddConnectedPlug(iface, plug, slot); err != nil {
 		return err
