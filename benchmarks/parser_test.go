@@ -32,6 +32,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 func readTestdata(tb testing.TB, path string) []byte {
@@ -61,10 +62,10 @@ func compile(parser, profile string) ([]byte, time.Duration, error) {
 // for the consumer of c, with or without its connection.
 func consumerProfile(tb testing.TB, plugYaml, slotYaml []byte, c *connection, connected bool) string {
 	tb.Helper()
-	snaps := []apparmor.Snap{{YAML: plugYaml}, {YAML: slotYaml}}
-	var conns []apparmor.Connection
+	snaps := []system.Snap{{YAML: plugYaml}, {YAML: slotYaml}}
+	var conns []system.Connection
 	if connected {
-		conns = []apparmor.Connection{{
+		conns = []system.Connection{{
 			PlugSnap: c.plug.Snap.InstanceName(), Plug: c.plug.Name,
 			SlotSnap: c.slot.Snap.InstanceName(), Slot: c.slot.Name,
 		}}

@@ -29,6 +29,7 @@ import (
 	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 const providerConsumers = 100
@@ -71,8 +72,8 @@ func BenchmarkParserProvider(b *testing.B) {
 	impls := implementations()[:2]
 	single := providerSnippet(b, impls[1], 1)
 	profiles, err := apparmor.GenerateProfiles(
-		[]apparmor.Snap{{YAML: []byte(providerYaml(realisticNames))}, {YAML: []byte(consumerYaml("consumer"))}},
-		[]apparmor.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shmem"}})
+		[]system.Snap{{YAML: []byte(providerYaml(realisticNames))}, {YAML: []byte(consumerYaml("consumer"))}},
+		[]system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shmem"}})
 	if err != nil {
 		b.Fatalf("cannot generate profiles: %v", err)
 	}

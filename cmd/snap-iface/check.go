@@ -2,16 +2,17 @@ package main
 
 import (
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // checkProfiles writes the full profiles of both snaps with the connection
 // made and compiles them with apparmor_parser.
 func checkProfiles(plugFile *snapFile, plugName string, slotFile *snapFile, slotName string) *checkReport {
-	snaps := []apparmor.Snap{{YAML: plugFile.yaml}}
+	snaps := []system.Snap{{YAML: plugFile.yaml}}
 	if slotFile.raw.InstanceName() != plugFile.raw.InstanceName() {
-		snaps = append(snaps, apparmor.Snap{YAML: slotFile.yaml})
+		snaps = append(snaps, system.Snap{YAML: slotFile.yaml})
 	}
-	conns := []apparmor.Connection{{
+	conns := []system.Connection{{
 		PlugSnap: plugFile.raw.InstanceName(), Plug: plugName,
 		SlotSnap: slotFile.raw.InstanceName(), Slot: slotName,
 	}}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/snapcore/snapd/snap"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 const sharedMemory = "shared-memory"
@@ -20,7 +20,7 @@ type snapFile struct {
 	yaml []byte
 	// raw holds the plugs and slots as written, attributes without defaults.
 	raw *snap.Info
-	// sanitized went through builtin.SanitizePlugsSlots; on an os or snapd
+	// sanitized is the snap as system.ReadSnap reads it: on an os or snapd
 	// snap its shared-memory slots are the implicit system slot instead.
 	sanitized *snap.Info
 }
@@ -35,11 +35,10 @@ func loadSnapFile(path string) (*snapFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	sanitized, err := parseSnapYaml(path, data)
+	sanitized, err := system.ReadSnap(system.Snap{YAML: data}, system.Ours())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	sanitizeWithSystemSlot(sanitized)
 	return &snapFile{path: path, yaml: data, raw: raw, sanitized: sanitized}, nil
 }
 
@@ -62,29 +61,6 @@ func parseSnapYaml(path string, data []byte) (*snap.Info, error) {
 // isSystemSnap reports whether the snap carries snapd's implicit slots.
 func isSystemSnap(info *snap.Info) bool {
 	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
-
-// sanitizeWithSystemSlot sanitizes the snap with our registry, as snapd
-// does on installation. On an os or snapd snap the shared-memory slot is
-// snapd's implicit system slot: it takes the place of any declared one, is
-// not sanitized and has no attributes.
-func sanitizeWithSystemSlot(info *snap.Info) {
-	var systemSlots []string
-	if isSystemSnap(info) {
-		for name, slot := range info.Slots {
-			if slot.Interface == sharedMemory {
-				systemSlots = append(systemSlots, name)
-				delete(info.Slots, name)
-			}
-		}
-		if len(systemSlots) == 0 {
-			systemSlots = []string{sharedMemory}
-		}
-	}
-	builtin.SanitizePlugsSlots(info)
-	for _, name := range systemSlots {
-		info.Slots[name] = &snap.SlotInfo{Snap: info, Name: name, Interface: sharedMemory}
-	}
 }
 
 // badInterface is a plug or slot that the sanitizer rejected.

@@ -15,12 +15,20 @@ import (
 	"github.com/snapcore/snapd/osutil"
 	sandboxapparmor "github.com/snapcore/snapd/sandbox/apparmor"
 	"github.com/snapcore/snapd/timings"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // Profile is one profile file as snapd writes it.
 type Profile struct {
 	Name string // e.g. "snap.consumer.client" or "snap-update-ns.consumer"
 	Text string
+}
+
+// Result is what Generate wrote, and the connections it was written for.
+type Result struct {
+	Profiles  []Profile
+	Connected []system.Connected
 }
 
 // The AppArmor support the profiles are written for: a kernel with every
@@ -32,41 +40,54 @@ var (
 	parserFeatures = []string{"include-if-exists", "unsafe"}
 )
 
-// GenerateProfiles writes the profiles of every snap and compiles each with
-// apparmor_parser. Profiles come back sorted by Name. A parser rejection is
-// an error naming the profile and the line.
+// GenerateProfiles is Generate with our registry, returning the profiles.
+func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]Profile, error) {
+	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
+	if err != nil {
+		return nil, err
+	}
+	return result.Profiles, nil
+}
+
+// Generate writes the profiles of every snap of setup and compiles each
+// with apparmor_parser. Profiles come back sorted by Name. A parser
+// rejection is an error naming the profile and the line.
 //
 // The profiles are those snapd's AppArmor backend writes on a classic Debian
 // 12 host whose root is not a writable overlay and whose /home is local. A
 // snap without apps or hooks has none.
-func GenerateProfiles(snaps []Snap, conns []Connection) ([]Profile, error) {
+func Generate(setup system.Setup) (*Result, error) {
 	parser, err := ParserPath()
 	if err != nil {
 		return nil, err
 	}
 	backend := &snapdapparmor.Backend{}
-	var profiles []Profile
-	err = RunOnSystem(snaps, conns, backend, func(system *System) error {
-		restore, err := mockAppArmorSupport(system.Root, parser)
+	result := &Result{}
+	err = system.Run(setup, backend, func(sys *system.System) error {
+		restore, err := mockAppArmorSupport(sys.Root, parser)
 		defer restore()
 		if err != nil {
 			return err
 		}
-		for _, appSet := range system.AppSets {
+		for _, appSet := range sys.AppSets {
 			if len(appSet.Runnables()) == 0 {
 				continue
 			}
-			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, system.Repository, timings.New(nil)); err != nil {
-				return compileError(system.Root, appSet.InstanceName(), err)
+			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
+				return compileError(sys.Root, appSet.InstanceName(), err)
 			}
 		}
-		profiles, err = system.ReadProfiles(dirs.SnapAppArmorDir)
+		files, err := sys.ReadProfiles(dirs.SnapAppArmorDir)
+		for _, file := range files {
+			result.Profiles = append(result.Profiles, Profile(file))
+		}
+		result.Connected = sys.Connected
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return profiles, nil
+	return result, nil
 }
 
 // mockAppArmorSupport points snapd at the real apparmor_parser through a

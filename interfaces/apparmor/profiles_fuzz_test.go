@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // FuzzSlotName checks that every name the sanitizer accepts in a slot's
@@ -41,8 +42,8 @@ slots:
     write: [` + string(quoted) + `]
 `)
 		_, err = apparmor.GenerateProfiles(
-			[]apparmor.Snap{{YAML: provider}, {YAML: consumer}},
-			[]apparmor.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "my-ipc"}})
+			[]system.Snap{{YAML: provider}, {YAML: consumer}},
+			[]system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "my-ipc"}})
 		if err != nil && !strings.HasPrefix(err.Error(), `cannot use snap #1: snap "provider" has bad plugs or slots: slot "my-ipc": `) {
 			t.Fatalf("name %q: %v", name, err)
 		}

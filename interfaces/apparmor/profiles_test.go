@@ -14,6 +14,7 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
 
@@ -37,39 +38,39 @@ func exampleYAML(c *C, name string) []byte {
 
 type goldenCase struct {
 	name  string
-	snaps []apparmor.Snap
-	conns []apparmor.Connection
+	snaps []system.Snap
+	conns []system.Connection
 }
 
 func goldenCases(c *C) []goldenCase {
 	return []goldenCase{{
 		name: "reference",
-		snaps: []apparmor.Snap{
+		snaps: []system.Snap{
 			{YAML: exampleYAML(c, "reference/provider.yaml")},
 			{YAML: exampleYAML(c, "reference/consumer.yaml")},
 		},
-		conns: []apparmor.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}},
+		conns: []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}},
 	}, {
 		name: "wildcard",
-		snaps: []apparmor.Snap{
+		snaps: []system.Snap{
 			{YAML: exampleYAML(c, "wildcard/provider.yaml")},
 			{YAML: exampleYAML(c, "wildcard/consumer.yaml")},
 		},
-		conns: []apparmor.Connection{{PlugSnap: "viewer", Plug: "frames", SlotSnap: "sensors", Slot: "frames"}},
+		conns: []system.Connection{{PlugSnap: "viewer", Plug: "frames", SlotSnap: "sensors", Slot: "frames"}},
 	}, {
 		name: "private",
-		snaps: []apparmor.Snap{
+		snaps: []system.Snap{
 			{YAML: exampleYAML(c, "private/consumer.yaml")},
 			{YAML: exampleYAML(c, "private/core.yaml")},
 		},
-		conns: []apparmor.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}},
+		conns: []system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}},
 	}, {
 		name: "private-parallel",
-		snaps: []apparmor.Snap{
+		snaps: []system.Snap{
 			{YAML: exampleYAML(c, "private/consumer.yaml"), InstanceKey: "foo"},
 			{YAML: exampleYAML(c, "private/core.yaml")},
 		},
-		conns: []apparmor.Connection{{PlugSnap: "scratchpad_foo", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}},
+		conns: []system.Connection{{PlugSnap: "scratchpad_foo", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}},
 	}}
 }
 
@@ -92,8 +93,8 @@ func (s *profilesSuite) TestGolden(c *C) {
 
 func (s *profilesSuite) TestProfileNames(c *C) {
 	for _, t := range []struct {
-		snaps []apparmor.Snap
-		conns []apparmor.Connection
+		snaps []system.Snap
+		conns []system.Connection
 		names []string
 	}{
 		{goldenCases(c)[0].snaps, goldenCases(c)[0].conns, []string{
@@ -157,8 +158,8 @@ func profileText(profiles []apparmor.Profile, name string) string {
 func (s *profilesSuite) TestImplicitSystemSlot(c *C) {
 	core := []byte("name: core\nversion: \"16\"\ntype: os\n")
 	profiles, err := apparmor.GenerateProfiles(
-		[]apparmor.Snap{{YAML: exampleYAML(c, "private/consumer.yaml")}, {YAML: core}},
-		[]apparmor.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
+		[]system.Snap{{YAML: exampleYAML(c, "private/consumer.yaml")}, {YAML: core}},
+		[]system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
 	c.Assert(err, IsNil)
 	c.Check(profileText(profiles, "snap.scratchpad.worker"), Matches, `(?s).*"/dev/shm/\*\*" mrwlkix,.*`)
 }
@@ -166,7 +167,7 @@ func (s *profilesSuite) TestImplicitSystemSlot(c *C) {
 func (s *profilesSuite) TestBadInput(c *C) {
 	provider := exampleYAML(c, "reference/provider.yaml")
 	consumer := exampleYAML(c, "reference/consumer.yaml")
-	conn := apparmor.Connection{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}
+	conn := system.Connection{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}
 	privateWithID := []byte(`name: consumer
 version: "1.0"
 apps:
@@ -190,27 +191,27 @@ slots:
 `)
 	for _, t := range []struct {
 		summary string
-		snaps   []apparmor.Snap
-		conns   []apparmor.Connection
+		snaps   []system.Snap
+		conns   []system.Connection
 		err     string
 	}{
-		{"invalid yaml", []apparmor.Snap{{YAML: []byte("name: [")}}, nil,
+		{"invalid yaml", []system.Snap{{YAML: []byte("name: [")}}, nil,
 			`cannot use snap #1: .*yaml.*`},
-		{"bad instance key", []apparmor.Snap{{YAML: consumer, InstanceKey: "Bad!"}}, nil,
+		{"bad instance key", []system.Snap{{YAML: consumer, InstanceKey: "Bad!"}}, nil,
 			`cannot use snap #1: invalid instance key: "Bad!"`},
-		{"snap twice", []apparmor.Snap{{YAML: consumer}, {YAML: consumer}}, nil,
+		{"snap twice", []system.Snap{{YAML: consumer}, {YAML: consumer}}, nil,
 			`cannot use snap "consumer": cannot register interfaces for snap "consumer" more than once`},
-		{"unknown plug", []apparmor.Snap{{YAML: provider}, {YAML: consumer}},
-			[]apparmor.Connection{{PlugSnap: "consumer", Plug: "nope", SlotSnap: "provider", Slot: "shmem"}},
+		{"unknown plug", []system.Snap{{YAML: provider}, {YAML: consumer}},
+			[]system.Connection{{PlugSnap: "consumer", Plug: "nope", SlotSnap: "provider", Slot: "shmem"}},
 			`cannot connect plug "nope" from snap "consumer": no such plug`},
-		{"unknown slot", []apparmor.Snap{{YAML: provider}, {YAML: consumer}},
-			[]apparmor.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "nope"}},
+		{"unknown slot", []system.Snap{{YAML: provider}, {YAML: consumer}},
+			[]system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "nope"}},
 			`cannot connect slot "nope" from snap "provider": no such slot`},
-		{"unknown snap", []apparmor.Snap{{YAML: consumer}}, []apparmor.Connection{conn},
+		{"unknown snap", []system.Snap{{YAML: consumer}}, []system.Connection{conn},
 			`cannot connect slot "shmem" from snap "provider": no such slot`},
-		{"rejected plug", []apparmor.Snap{{YAML: provider}, {YAML: privateWithID}}, []apparmor.Connection{conn},
+		{"rejected plug", []system.Snap{{YAML: provider}, {YAML: privateWithID}}, []system.Connection{conn},
 			`cannot use snap #2: snap "consumer" has bad plugs or slots: plug "my-ipc": shared-memory plug "my-ipc" cannot set "shared-memory" together with "private: true"`},
-		{"rejected slot", []apparmor.Snap{{YAML: emptySlot}, {YAML: consumer}}, []apparmor.Connection{conn},
+		{"rejected slot", []system.Snap{{YAML: emptySlot}, {YAML: consumer}}, []system.Connection{conn},
 			`cannot use snap #1: snap "provider" has bad plugs or slots: slot "shmem": shared-memory slot "shmem" needs at least one name in "read" or "write"`},
 	} {
 		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
@@ -235,10 +236,10 @@ func (iface *badRuleInterface) AppArmorPermanentPlug(spec *snapdapparmor.Specifi
 }
 
 func (s *profilesSuite) TestParserRejection(c *C) {
-	restore := apparmor.MockRegistry(func() []interfaces.Interface {
-		return []interfaces.Interface{&badRuleInterface{}}
-	}, func(*snap.Info) {})
-	defer restore()
+	registry := system.Registry{
+		Interfaces:         func() []interfaces.Interface { return []interfaces.Interface{&badRuleInterface{}} },
+		SanitizePlugsSlots: func(*snap.Info) {},
+	}
 	broken := []byte(`name: broken
 version: "1.0"
 apps:
@@ -246,8 +247,8 @@ apps:
     command: bin/app
     plugs: [bad-rule]
 `)
-	profiles, err := apparmor.GenerateProfiles([]apparmor.Snap{{YAML: broken}}, nil)
-	c.Check(profiles, IsNil)
+	result, err := apparmor.Generate(system.Setup{Snaps: []system.Snap{{YAML: broken}}, Registry: registry})
+	c.Check(result, IsNil)
 	c.Assert(err, NotNil)
 	c.Check(err, ErrorMatches, `apparmor_parser rejected profile "snap.broken.app" at line [0-9]+ \("`+badRule+`"\): syntax error, .*`)
 	c.Logf("%v", err)

@@ -17,33 +17,37 @@
  *
  */
 
-// Package builtin is the registry of snapd-shm's interfaces. It mirrors
-// snapd's interfaces/builtin, so that each interface file compiles both here
-// and in snapd's tree. Unlike snapd's, it sets no global hooks of snapd:
-// callers pass Interfaces and SanitizePlugsSlots on explicitly.
+// Package builtin is the registry of snapd-shm's interfaces: every
+// interface snapd 2.64 ships, with ours in place of snapd's of the same
+// name. It mirrors snapd's interfaces/builtin, so that each of our
+// interface files compiles both here and in snapd's tree. Unlike snapd's,
+// it sets no global hooks of snapd: callers pass Interfaces and
+// SanitizePlugsSlots on explicitly.
 package builtin
 
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/snapcore/snapd/interfaces"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/snap"
 )
 
-var allInterfaces map[string]interfaces.Interface
+// replaced names the interfaces of snapd 2.64 that snapd-shm replaces with
+// its own, each registered under the same name. It is the whole list.
+var replaced = []string{"shared-memory"}
 
-// Interfaces returns every registered interface, sorted by name.
-func Interfaces() []interfaces.Interface {
-	ifaces := make([]interfaces.Interface, 0, len(allInterfaces))
-	for _, iface := range allInterfaces {
-		ifaces = append(ifaces, iface)
-	}
-	sort.Slice(ifaces, func(i, j int) bool { return ifaces[i].Name() < ifaces[j].Name() })
-	return ifaces
+// Replaced returns the names of snapd's interfaces that ours replace.
+func Replaced() []string {
+	return append([]string(nil), replaced...)
 }
 
-// registerIface adds an interface to the registry; a name may be taken once.
+// allInterfaces holds our own interfaces, as their files register them.
+var allInterfaces map[string]interfaces.Interface
+
+// registerIface adds one of our interfaces; a name may be taken once.
 func registerIface(iface interfaces.Interface) {
 	if allInterfaces[iface.Name()] != nil {
 		panic(fmt.Errorf("cannot register duplicate interface %q", iface.Name()))
@@ -52,6 +56,41 @@ func registerIface(iface interfaces.Interface) {
 		allInterfaces = make(map[string]interfaces.Interface)
 	}
 	allInterfaces[iface.Name()] = iface
+}
+
+// registry is snapd's interfaces with ours in place of the replaced ones,
+// composed on first use, once every interface file has registered.
+var registry = sync.OnceValues(compose)
+
+func compose() (byName map[string]interfaces.Interface, sorted []interfaces.Interface) {
+	byName = make(map[string]interfaces.Interface)
+	for _, iface := range snapdbuiltin.Interfaces() {
+		byName[iface.Name()] = iface
+	}
+	isReplaced := make(map[string]bool, len(replaced))
+	for _, name := range replaced {
+		if byName[name] == nil || allInterfaces[name] == nil {
+			panic(fmt.Sprintf("cannot replace interface %q: it must be both snapd's and ours", name))
+		}
+		byName[name] = allInterfaces[name]
+		isReplaced[name] = true
+	}
+	for name := range allInterfaces {
+		if !isReplaced[name] {
+			panic(fmt.Sprintf("cannot use interface %q: it is not listed as replacing snapd's", name))
+		}
+	}
+	for _, iface := range byName {
+		sorted = append(sorted, iface)
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name() < sorted[j].Name() })
+	return byName, sorted
+}
+
+// Interfaces returns every interface of the registry, sorted by name.
+func Interfaces() []interfaces.Interface {
+	_, sorted := registry()
+	return append([]interfaces.Interface(nil), sorted...)
 }
 
 // SanitizePlugsSlots validates the plugs and slots of a snap against the
@@ -83,7 +122,8 @@ func SanitizePlugsSlots(snapInfo *snap.Info) {
 }
 
 func sanitizePlug(plug *snap.PlugInfo) error {
-	iface, ok := allInterfaces[plug.Interface]
+	byName, _ := registry()
+	iface, ok := byName[plug.Interface]
 	if !ok {
 		return fmt.Errorf("unknown interface %q", plug.Interface)
 	}
@@ -94,7 +134,8 @@ func sanitizePlug(plug *snap.PlugInfo) error {
 }
 
 func sanitizeSlot(slot *snap.SlotInfo) error {
-	iface, ok := allInterfaces[slot.Interface]
+	byName, _ := registry()
+	iface, ok := byName[slot.Interface]
 	if !ok {
 		return fmt.Errorf("unknown interface %q", slot.Interface)
 	}

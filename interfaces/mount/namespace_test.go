@@ -15,6 +15,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // namespaceSuite uses the host's /dev/shm and mount namespaces. Every name
@@ -69,10 +70,10 @@ func (s *namespaceSuite) privateProfile(c *C, snapName, instanceKey string) (*os
 	}
 	s.leave("snap." + instance)
 	consumer := bytes.Replace(exampleYAML(c, "private/consumer.yaml"), []byte("name: scratchpad\n"), []byte("name: "+snapName+"\n"), 1)
-	profiles, err := mount.GenerateProfiles([]apparmor.Snap{
+	profiles, err := mount.GenerateProfiles([]system.Snap{
 		{YAML: consumer, InstanceKey: instanceKey},
 		{YAML: exampleYAML(c, "private/core.yaml")},
-	}, []apparmor.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
+	}, []system.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
 	c.Assert(err, IsNil)
 	c.Assert(profiles, HasLen, 1)
 	c.Assert(profiles[0].Name, Equals, "snap."+instance+".fstab")
@@ -185,8 +186,8 @@ func (s *namespaceSuite) TestSharedObject(c *C) {
 	s.leave(object)
 	provider := bytes.Replace(exampleYAML(c, "reference/provider.yaml"), []byte("write: [students]"), []byte("write: ["+object+"]"), 1)
 	c.Assert(bytes.Contains(provider, []byte(object)), Equals, true)
-	snaps := []apparmor.Snap{{YAML: provider}, {YAML: exampleYAML(c, "reference/consumer.yaml")}}
-	conns := []apparmor.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}}
+	snaps := []system.Snap{{YAML: provider}, {YAML: exampleYAML(c, "reference/consumer.yaml")}}
+	conns := []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}}
 
 	mountProfiles, err := mount.GenerateProfiles(snaps, conns)
 	c.Assert(err, IsNil)

@@ -13,7 +13,7 @@ import (
 	"github.com/snapcore/snapd/osutil"
 	"github.com/snapcore/snapd/timings"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // Profile is one mount profile file as snapd writes it.
@@ -31,26 +31,42 @@ func (p Profile) MountProfile() (*osutil.MountProfile, error) {
 	return profile, nil
 }
 
-// GenerateProfiles returns the mount profiles that snapd's mount backend
-// writes for the snaps, connected as conns, sorted by Name. A snap with no
-// mount entries has no profile.
-func GenerateProfiles(snaps []apparmor.Snap, conns []apparmor.Connection) ([]Profile, error) {
+// Result is what Generate wrote, and the connections it was written for.
+type Result struct {
+	Profiles  []Profile
+	Connected []system.Connected
+}
+
+// GenerateProfiles is Generate with our registry, returning the profiles.
+func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]Profile, error) {
+	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
+	if err != nil {
+		return nil, err
+	}
+	return result.Profiles, nil
+}
+
+// Generate returns the mount profiles that snapd's mount backend writes for
+// the snaps of setup, sorted by Name. A snap with no mount entries has no
+// profile.
+func Generate(setup system.Setup) (*Result, error) {
 	backend := &snapdmount.Backend{}
-	var profiles []Profile
-	err := apparmor.RunOnSystem(snaps, conns, backend, func(system *apparmor.System) error {
-		for _, appSet := range system.AppSets {
-			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, system.Repository, timings.New(nil)); err != nil {
+	result := &Result{}
+	err := system.Run(setup, backend, func(sys *system.System) error {
+		for _, appSet := range sys.AppSets {
+			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
 				return err
 			}
 		}
-		files, err := system.ReadProfiles(dirs.SnapMountPolicyDir)
+		files, err := sys.ReadProfiles(dirs.SnapMountPolicyDir)
 		for _, file := range files {
-			profiles = append(profiles, Profile(file))
+			result.Profiles = append(result.Profiles, Profile(file))
 		}
+		result.Connected = sys.Connected
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return profiles, nil
+	return result, nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/snapcore/snapd/osutil"
 	. "gopkg.in/check.v1"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
 
@@ -26,15 +26,15 @@ func exampleYAML(c *C, name string) []byte {
 	return data
 }
 
-func privateExample(c *C, instanceKey string) ([]apparmor.Snap, []apparmor.Connection) {
+func privateExample(c *C, instanceKey string) ([]system.Snap, []system.Connection) {
 	instance := "scratchpad"
 	if instanceKey != "" {
 		instance += "_" + instanceKey
 	}
-	return []apparmor.Snap{
+	return []system.Snap{
 			{YAML: exampleYAML(c, "private/consumer.yaml"), InstanceKey: instanceKey},
 			{YAML: exampleYAML(c, "private/core.yaml")},
-		}, []apparmor.Connection{
+		}, []system.Connection{
 			{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"},
 		}
 }
@@ -94,10 +94,10 @@ func (s *profilesSuite) TestNoProfile(c *C) {
 		{"reference", "consumer", "my-ipc", "provider", "shmem"},
 		{"wildcard", "viewer", "frames", "sensors", "frames"},
 	} {
-		profiles, err := mount.GenerateProfiles([]apparmor.Snap{
+		profiles, err := mount.GenerateProfiles([]system.Snap{
 			{YAML: exampleYAML(c, example.dir+"/provider.yaml")},
 			{YAML: exampleYAML(c, example.dir+"/consumer.yaml")},
-		}, []apparmor.Connection{{PlugSnap: example.plugSnap, Plug: example.plug, SlotSnap: example.slotSnap, Slot: example.slot}})
+		}, []system.Connection{{PlugSnap: example.plugSnap, Plug: example.plug, SlotSnap: example.slotSnap, Slot: example.slot}})
 		c.Check(err, IsNil, Commentf(example.dir))
 		c.Check(profiles, HasLen, 0, Commentf(example.dir))
 	}
@@ -105,7 +105,7 @@ func (s *profilesSuite) TestNoProfile(c *C) {
 
 func (s *profilesSuite) TestBadInput(c *C) {
 	snaps, _ := privateExample(c, "")
-	profiles, err := mount.GenerateProfiles(snaps, []apparmor.Connection{
+	profiles, err := mount.GenerateProfiles(snaps, []system.Connection{
 		{PlugSnap: "scratchpad", Plug: "nope", SlotSnap: "core", Slot: "shared-memory"},
 	})
 	c.Check(err, ErrorMatches, `cannot connect plug "nope" from snap "scratchpad": no such plug`)

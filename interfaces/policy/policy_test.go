@@ -23,8 +23,8 @@ type policySuite struct{}
 
 var _ = Suite(&policySuite{})
 
-// implementation is one shared-memory interface with the base declaration
-// composed from it alone.
+// implementation is one registry's shared-memory interface, with the base
+// declaration composed from the whole registry.
 type implementation struct {
 	name  string
 	iface interfaces.Interface
@@ -38,12 +38,11 @@ func (s *policySuite) implementations(c *C) []implementation {
 		ifaces []interfaces.Interface
 	}{
 		{"ours", builtin.Interfaces()},
-		{"snapd", []interfaces.Interface{mustFind(snapdbuiltin.Interfaces(), "shared-memory")}},
+		{"snapd", snapdbuiltin.Interfaces()},
 	} {
-		c.Assert(impl.ifaces, HasLen, 1)
 		decl, err := policy.BaseDeclaration(impl.ifaces)
 		c.Assert(err, IsNil)
-		impls = append(impls, implementation{impl.name, impl.ifaces[0], decl})
+		impls = append(impls, implementation{impl.name, mustFind(impl.ifaces, "shared-memory"), decl})
 	}
 	return impls
 }
@@ -210,8 +209,22 @@ func (s *policySuite) TestBaseDeclarationLeavesBuiltinAlone(c *C) {
 	beforeContent, _ := before.Signature()
 	afterContent, _ := after.Signature()
 	c.Check(string(afterContent), Equals, string(beforeContent))
-	c.Check(ours.PlugRule("shared-memory"), NotNil)
-	c.Check(ours.PlugRule("network"), IsNil)
+
+	// Composed from our registry, it is snapd's own but for the
+	// interfaces we replace.
+	replaced := map[string]bool{}
+	for _, name := range builtin.Replaced() {
+		replaced[name] = true
+	}
+	for _, iface := range builtin.Interfaces() {
+		name := iface.Name()
+		if replaced[name] {
+			continue
+		}
+		c.Check(ours.PlugRule(name), DeepEquals, before.PlugRule(name), Commentf(name))
+		c.Check(ours.SlotRule(name), DeepEquals, before.SlotRule(name), Commentf(name))
+	}
+	c.Check(ours.SlotRule("network"), NotNil)
 }
 
 func (s *policySuite) TestSnapDeclarationErrors(c *C) {
@@ -219,4 +232,58 @@ func (s *policySuite) TestSnapDeclarationErrors(c *C) {
 	c.Check(err, ErrorMatches, `cannot make snap declaration: invalid name "pub\\nrevision: 7"`)
 	_, err = policy.SnapDeclaration("", "pub")
 	c.Check(err, ErrorMatches, `cannot make snap declaration: invalid name ""`)
+}
+
+// The three installs a preview models: a local install ("snap install
+// --dangerous", no declarations), a store install (declarations naming the
+// publishers), and a store install whose slot snap's declaration grants
+// its shared-memory slot.
+func (s *policySuite) TestInstallModes(c *C) {
+	granted, err := policy.SnapDeclarationGrantingSharedMemory("provider", "brand")
+	c.Assert(err, IsNil)
+	plain, err := policy.SnapDeclaration("provider", "brand")
+	c.Assert(err, IsNil)
+	for _, impl := range s.implementations(c) {
+		info := snaptest.MockInfo(c, providerYaml, nil)
+		local := &snapdpolicy.InstallCandidateMinimalCheck{Snap: info, BaseDeclaration: impl.decl}
+		c.Check(local.Check(), IsNil, Commentf("local install (%s)", impl.name))
+		store := &snapdpolicy.InstallCandidate{Snap: info, SnapDeclaration: plain, BaseDeclaration: impl.decl}
+		c.Check(store.Check(), ErrorMatches, `installation denied by "shmem" slot rule of interface "shared-memory"`, Commentf("store (%s)", impl.name))
+		store.SnapDeclaration = granted
+		c.Check(store.Check(), IsNil, Commentf("granted (%s)", impl.name))
+	}
+}
+
+func (s *policySuite) TestGrantedSlotConnection(c *C) {
+	granted, err := policy.SnapDeclarationGrantingSharedMemory("provider", "brand")
+	c.Assert(err, IsNil)
+	c.Check(granted.SlotRule("shared-memory"), NotNil)
+	c.Check(granted.PublisherID(), Equals, "brand")
+	for _, t := range []struct {
+		summary              string
+		plug, plugPublisher  string
+		connect, autoConnect bool
+	}{
+		{"other publisher, same identifier", consumerYaml, "partner", true, true},
+		{"same publisher, same identifier", consumerYaml, "brand", true, true},
+		{"no plug declaration, same identifier", consumerYaml, "", true, true},
+		{"other publisher, other identifier", otherConsumerYaml, "partner", false, false},
+		{"private plug", privateYaml, "partner", false, false},
+	} {
+		for _, impl := range s.implementations(c) {
+			cand := candidate(c, impl, t.plug, providerYaml, t.plugPublisher, "")
+			cand.SlotSnapDeclaration = granted
+			comment := Commentf("%s (%s)", t.summary, impl.name)
+			c.Check(cand.Check() == nil, Equals, t.connect, comment)
+			_, err := cand.CheckAutoConnect()
+			c.Check(err == nil, Equals, t.autoConnect, comment)
+		}
+	}
+}
+
+func (s *policySuite) TestBaseDeclarationWithoutRules(c *C) {
+	decl, err := policy.BaseDeclaration(nil)
+	c.Assert(err, IsNil)
+	c.Check(decl.PlugRule("shared-memory"), IsNil)
+	c.Check(decl.SlotRule("shared-memory"), IsNil)
 }

@@ -1,0 +1,230 @@
+// Package system sets up a snapd system under a temporary root: snaps read
+// and sanitized as snapd installs them, an interface repository with an
+// interface registry, connections, and one security backend. The AppArmor
+// and mount packages generate profiles on it; snap-iface reads snaps with
+// it. It writes nothing outside its temporary root.
+package system
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/snapcore/snapd/asserts"
+	"github.com/snapcore/snapd/dirs"
+	"github.com/snapcore/snapd/interfaces"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	"github.com/snapcore/snapd/release"
+	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+)
+
+// Snap is one snap.yaml, optionally parallel-installed.
+type Snap struct {
+	YAML        []byte
+	InstanceKey string // "" unless parallel-installed
+}
+
+// Connection names a plug and a slot by snap instance name and plug/slot name.
+type Connection struct {
+	PlugSnap, Plug string
+	SlotSnap, Slot string
+}
+
+// Registry is a set of interfaces and the sanitizer that checks a snap's
+// plugs and slots against them. The zero Registry stands for Ours().
+type Registry struct {
+	Interfaces         func() []interfaces.Interface
+	SanitizePlugsSlots func(*snap.Info)
+}
+
+// Ours is snapd-shm's registry: snapd 2.64's interfaces, with ours in place
+// of snapd's of the same name.
+func Ours() Registry {
+	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots}
+}
+
+// Upstream is snapd 2.64's own registry, unchanged.
+func Upstream() Registry {
+	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots}
+}
+
+func (r Registry) orOurs() Registry {
+	if r.Interfaces == nil || r.SanitizePlugsSlots == nil {
+		return Ours()
+	}
+	return r
+}
+
+// Setup is what a System holds: snaps, the connections asked for, the
+// registry the repository uses, and the snaps' declarations.
+type Setup struct {
+	Snaps       []Snap
+	Connections []Connection
+	Registry    Registry
+	// Declarations are snap declarations, matched to the snaps by snap
+	// name. A snap without one is installed as "snap install --dangerous"
+	// installs it: no installation or connection policy is checked, and
+	// it auto-connects as the base declaration allows.
+	Declarations []*asserts.SnapDeclaration
+}
+
+// System is a snapd system under a temporary root directory, as Run hands
+// it over.
+type System struct {
+	// Root is the directory that snapd's dirs package points at.
+	Root string
+	// Repository holds the registry's interfaces, the snaps, the
+	// connections and one security backend.
+	Repository *interfaces.Repository
+	// AppSets has one app set per snap, in the order the snaps were
+	// given, then the snapd snap that Run added, if it did.
+	AppSets []*interfaces.SnapAppSet
+	// Connected lists the connections made, in the order they were made.
+	Connected []Connected
+}
+
+// Connected is a connection that Run made.
+type Connected struct {
+	Connection
+	Interface string
+	// Auto is true for a connection that snapd's policy engine makes on
+	// its own when the snaps are installed.
+	Auto bool
+	// Requested is true for a connection that Setup asked for.
+	Requested bool
+}
+
+// File is one file that a security backend wrote.
+type File struct {
+	Name string // e.g. "snap.consumer.client"
+	Text string
+}
+
+// globalsMu guards the snapd globals that Run and ReadSnap change.
+var globalsMu sync.Mutex
+
+// installedRevision is the revision snapd gives the first snap installed
+// from a file without assertions: x1.
+var installedRevision = snap.R(-1)
+
+// hostRelease is the host the system models: classic Debian 12, whatever
+// the machine running the code is, so that output is stable.
+var hostRelease = release.OS{ID: "debian", VersionID: "12"}
+
+// onHost sets snapd's release globals to the modelled host and returns
+// what restores them.
+func onHost() (restore func()) {
+	restoreRelease := release.MockReleaseInfo(&hostRelease)
+	restoreClassic := release.MockOnClassic(true)
+	return func() {
+		restoreClassic()
+		restoreRelease()
+	}
+}
+
+// Run sets up a classic snapd system under a temporary root, with backend
+// added to its repository, and calls fn on it. The system holds the snaps of
+// setup, and a snapd snap carrying the implicit system slots unless one of
+// them is an os or snapd snap. Their plugs are auto-connected as snapd's
+// policy engine decides, with the registry's base declaration and the
+// snap declarations of setup; then the requested connections are made,
+// whatever the policy, as a forced "snap connect" would. A plug or slot that
+// the registry's sanitizer rejects is an error. Every snapd global it
+// changes is restored before it returns, and the temporary root is removed.
+func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
+
+	root, err := os.MkdirTemp("", "snapd-shm-root-")
+	if err != nil {
+		return fmt.Errorf("cannot create temporary root directory: %v", err)
+	}
+	defer os.RemoveAll(root)
+
+	restoreHost := onHost()
+	previousRoot := dirs.GlobalRootDir
+	dirs.SetRootDir(root)
+	defer func() {
+		// dirs depends on the release: restore that first.
+		restoreHost()
+		dirs.SetRootDir(previousRoot)
+	}()
+
+	registry := setup.Registry.orOurs()
+	base, err := baseDeclaration(registry)
+	if err != nil {
+		return err
+	}
+	sys := &System{Root: root, Repository: interfaces.NewRepository()}
+	for _, iface := range registry.Interfaces() {
+		if err := sys.Repository.AddInterface(iface); err != nil {
+			return err
+		}
+	}
+	if err := sys.Repository.AddBackend(backend); err != nil {
+		return err
+	}
+	infos := make([]*snap.Info, 0, len(setup.Snaps)+1)
+	for i, s := range setup.Snaps {
+		info, rejected, err := readSnap(s, registry)
+		if err == nil {
+			err = rejected
+		}
+		if err != nil {
+			return fmt.Errorf("cannot use snap #%d: %v", i+1, err)
+		}
+		infos = append(infos, info)
+	}
+	if infos, err = withSystemSnap(infos, registry); err != nil {
+		return err
+	}
+	decls, err := declarations(infos, setup.Declarations)
+	if err != nil {
+		return err
+	}
+	for _, info := range infos {
+		appSet, err := interfaces.NewSnapAppSet(info, nil)
+		if err != nil {
+			return fmt.Errorf("cannot use snap %q: %v", info.InstanceName(), err)
+		}
+		if err := sys.Repository.AddAppSet(appSet); err != nil {
+			return fmt.Errorf("cannot use snap %q: %v", info.InstanceName(), err)
+		}
+		sys.AppSets = append(sys.AppSets, appSet)
+	}
+	if err := sys.autoConnect(base, decls); err != nil {
+		return err
+	}
+	for _, conn := range setup.Connections {
+		if err := sys.connect(conn, false); err != nil {
+			return err
+		}
+	}
+	return fn(sys)
+}
+
+// ReadProfiles reads the files a backend wrote in dir, sorted by name.
+// Paths under the temporary root are written as they are on a real root.
+func (sys *System) ReadProfiles(dir string) ([]File, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot list profiles: %v", err)
+	}
+	files := make([]File, 0, len(entries))
+	for _, entry := range entries {
+		text, err := os.ReadFile(filepath.Join(dir, entry.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("cannot read profile: %v", err)
+		}
+		files = append(files, File{Name: entry.Name(), Text: strings.ReplaceAll(string(text), sys.Root, "")})
+	}
+	return files, nil
+}

@@ -1,0 +1,132 @@
+package system_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/snapcore/snapd/interfaces"
+	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	"github.com/snapcore/snapd/interfaces/ifacetest"
+	. "gopkg.in/check.v1"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
+)
+
+func Test(t *testing.T) { TestingT(t) }
+
+type systemSuite struct{}
+
+var _ = Suite(&systemSuite{})
+
+const consumerYaml = `name: consumer
+version: "1.0"
+apps:
+  client:
+    command: bin/client
+plugs:
+  my-ipc:
+    interface: shared-memory
+    shared-memory: ipc
+  broken:
+    interface: no-such-interface
+`
+
+func (s *systemSuite) TestReadSnapKeepsVerdicts(c *C) {
+	info, err := system.ReadSnap(system.Snap{YAML: []byte(consumerYaml), InstanceKey: "foo"}, system.Ours())
+	c.Assert(err, IsNil)
+	c.Check(info.InstanceName(), Equals, "consumer_foo")
+	c.Check(info.Plugs["my-ipc"], NotNil)
+	c.Check(info.Plugs["broken"], IsNil)
+	c.Check(info.BadInterfaces, DeepEquals, map[string]string{"broken": `unknown interface "no-such-interface"`})
+}
+
+func (s *systemSuite) TestReadSnapErrors(c *C) {
+	for _, t := range []struct {
+		snap system.Snap
+		err  string
+	}{
+		{system.Snap{YAML: []byte("name: [")}, `.*yaml.*`},
+		{system.Snap{YAML: []byte(consumerYaml), InstanceKey: "Bad!"}, `invalid instance key: "Bad!"`},
+	} {
+		_, err := system.ReadSnap(t.snap, system.Registry{})
+		c.Check(err, ErrorMatches, t.err)
+	}
+}
+
+// An os or snapd snap carries the implicit slots, whatever it declares.
+func (s *systemSuite) TestSystemSlots(c *C) {
+	for _, yaml := range []string{
+		"name: core\nversion: \"16\"\ntype: os\n",
+		"name: snapd\nversion: \"1\"\ntype: snapd\n",
+		"name: core\nversion: \"16\"\ntype: os\nslots:\n  shared-memory:\n    write: [a]\n",
+	} {
+		info, err := system.ReadSnap(system.Snap{YAML: []byte(yaml)}, system.Ours())
+		c.Assert(err, IsNil)
+		c.Check(info.BadInterfaces, HasLen, 0, Commentf(yaml))
+		for _, iface := range builtin.Interfaces() {
+			slot := info.Slots[iface.Name()]
+			if !interfaces.StaticInfoOf(iface).ImplicitOnClassic {
+				c.Check(slot, IsNil, Commentf("%s in %s", iface.Name(), yaml))
+				continue
+			}
+			c.Assert(slot, NotNil, Commentf("%s in %s", iface.Name(), yaml))
+			c.Check(slot.Interface, Equals, iface.Name())
+			c.Check(slot.Attrs, HasLen, 0)
+		}
+	}
+}
+
+// The registry can be snapd's own: its shared-memory is snapd's.
+func (s *systemSuite) TestUpstreamRegistry(c *C) {
+	ours, upstream := system.Ours(), system.Upstream()
+	c.Check(upstream.Interfaces(), DeepEquals, snapdbuiltin.Interfaces())
+	var oursShm, upstreamShm interfaces.Interface
+	for _, iface := range ours.Interfaces() {
+		if iface.Name() == "shared-memory" {
+			oursShm = iface
+		}
+	}
+	for _, iface := range upstream.Interfaces() {
+		if iface.Name() == "shared-memory" {
+			upstreamShm = iface
+		}
+	}
+	c.Assert(oursShm, NotNil)
+	c.Assert(upstreamShm, NotNil)
+	c.Check(oursShm, Not(Equals), upstreamShm)
+
+	// Both refuse a private plug with an identifier, each in its words.
+	privateWithID := system.Snap{YAML: []byte("name: private\nversion: \"1\"\nplugs:\n  shm:\n    interface: shared-memory\n    private: true\n    shared-memory: x\n")}
+	info, err := system.ReadSnap(privateWithID, upstream)
+	c.Assert(err, IsNil)
+	c.Check(info.BadInterfaces["shm"], Equals, `shared-memory "shared-memory" attribute must not be set together with "private: true"`)
+	info, err = system.ReadSnap(privateWithID, ours)
+	c.Assert(err, IsNil)
+	c.Check(info.BadInterfaces["shm"], Matches, `shared-memory plug "shm" .*"private: true".*`)
+}
+
+func (s *systemSuite) TestRun(c *C) {
+	provider := "name: provider\nversion: \"1\"\nslots:\n  shmem:\n    interface: shared-memory\n    shared-memory: ipc\n    write: [a]\n"
+	setup := system.Setup{
+		Snaps:       []system.Snap{{YAML: []byte(provider)}, {YAML: []byte(consumerYaml)}},
+		Connections: []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}},
+	}
+	// The unknown interface is an error here.
+	err := system.Run(setup, &ifacetest.TestSecurityBackend{}, func(*system.System) error { return nil })
+	c.Check(err, ErrorMatches, `cannot use snap #2: snap "consumer" has bad plugs or slots: plug "broken": unknown interface "no-such-interface"`)
+
+	setup.Snaps[1].YAML = []byte(consumerYaml[:len(consumerYaml)-len("  broken:\n    interface: no-such-interface\n")])
+	var root string
+	err = system.Run(setup, &ifacetest.TestSecurityBackend{}, func(sys *system.System) error {
+		root = sys.Root
+		c.Check(sys.AppSets, HasLen, 3)
+		c.Check(sys.AppSets[2].InstanceName(), Equals, "snapd")
+		c.Check(sys.Connected, DeepEquals, []system.Connected{{Connection: setup.Connections[0], Interface: "shared-memory", Requested: true}})
+		return nil
+	})
+	c.Assert(err, IsNil)
+	c.Check(root, Not(Equals), "")
+	_, err = os.Stat(root)
+	c.Check(os.IsNotExist(err), Equals, true)
+}
