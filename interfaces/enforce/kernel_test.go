@@ -42,7 +42,9 @@ type expect struct {
 	denialOp string
 }
 
-func (sc *scenario) allow(step int) { sc.expects = append(sc.expects, expect{step: step, outcome: "allowed"}) }
+func (sc *scenario) allow(step int) {
+	sc.expects = append(sc.expects, expect{step: step, outcome: "allowed"})
+}
 
 // deny expects the kernel to refuse the step with EACCES and log op.
 func (sc *scenario) deny(step int, op string) {
