@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
@@ -21,19 +20,9 @@ func enforceTable(r *connectReport, plugFile *snapFile, plugName string, slotFil
 	if r.Policy == nil {
 		return nil, nil
 	}
-	plugDecl, slotDecl, err := model.declarations(plugFile.sanitized, slotFile.sanitized)
+	setup, err := installSetup(plugFile, plugName, slotFile, slotName, model)
 	if err != nil {
 		return nil, err
-	}
-	setup := system.Setup{Snaps: []system.Snap{{YAML: plugFile.yaml, InstanceKey: plugFile.raw.InstanceKey}}}
-	if slotFile != plugFile {
-		setup.Snaps = append(setup.Snaps, system.Snap{YAML: slotFile.yaml, InstanceKey: slotFile.raw.InstanceKey})
-	}
-	if plugDecl != nil {
-		setup.Declarations = append(setup.Declarations, plugDecl)
-	}
-	if slotDecl != nil && slotDecl != plugDecl {
-		setup.Declarations = append(setup.Declarations, slotDecl)
 	}
 	dir, err := os.MkdirTemp("", "snap-iface-probe-")
 	if err != nil {
@@ -44,8 +33,7 @@ func enforceTable(r *connectReport, plugFile *snapFile, plugName string, slotFil
 	if err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}
-	conn := system.Connection{PlugSnap: plugFile.raw.InstanceName(), Plug: plugName, SlotSnap: slotFile.raw.InstanceName(), Slot: slotName}
-	table, err := enforce.AccessTable(probe, setup, conn)
+	table, err := enforce.AccessTable(probe, setup, setup.Connections[0])
 	if err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}

@@ -80,8 +80,9 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 		"template":  templateScenario(c, probe),
 		"private":   privateScenario(c, probe),
 		"update-ns": updateNSScenario(c, probe),
+		"python":    pythonScenario(c, probe),
 	}
-	names := []string{"reference", "wildcard", "template", "private", "update-ns"}
+	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python"}
 	var scenes []*enforce.Scene
 	for _, name := range names {
 		scenes = append(scenes, s.scenarios[name].scene)
@@ -291,6 +292,41 @@ func updateNSScenario(c *C, probe string) *scenario {
 }
 
 func (s *kernelSuite) TestUpdateNS(c *C) { s.check(c, "update-ns") }
+
+// mpLock takes a multiprocessing lock in one process and waits for it in
+// another; it prints "ok", or the errno that stopped it.
+const mpLock = `import errno, multiprocessing, sys
+try:
+    lock = multiprocessing.Lock()
+except OSError as e:
+    print(errno.errorcode[e.errno])
+    sys.exit(1)
+lock.acquire()
+def child():
+    lock.acquire()
+    lock.release()
+p = multiprocessing.Process(target=child)
+p.start()
+lock.release()
+p.join()
+print("ok" if p.exitcode == 0 else "ECHILD")
+sys.exit(p.exitcode != 0)
+`
+
+// Python's multiprocessing locks are glibc semaphores with names of its
+// own: a private /dev/shm covers them, the template alone does not.
+func pythonScenario(c *C, probe string) *scenario {
+	sc := &scenario{scene: generate(c, "python", probe, []system.Snap{
+		{YAML: exampleYAML(c, "private/consumer.yaml")},
+		{YAML: exampleYAML(c, "private/core.yaml")},
+		{YAML: exampleYAML(c, "wildcard/consumer.yaml")},
+	}, []system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})}
+	sc.allow(sc.scene.Exec("scratchpad", "worker", "/usr/bin/python3", "-c", mpLock))
+	sc.deny(sc.scene.Exec("viewer", "viewer", "/usr/bin/python3", "-c", mpLock), "mknod")
+	return sc
+}
+
+func (s *kernelSuite) TestPython(c *C) { s.check(c, "python") }
 
 func (s *kernelSuite) TestKernel(c *C) {
 	c.Check(s.report.Kernel, Matches, `6\.1\..*`)

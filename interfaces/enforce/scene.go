@@ -152,13 +152,17 @@ func (s *Scene) Namespace(instance string) string {
 // by snap.<instance>.<app>, in the instance's mount namespace, and returns
 // its index.
 func (s *Scene) App(instance, app string, args ...string) int {
+	return s.Exec(instance, app, append([]string{s.probes[instance]}, args...)...)
+}
+
+// Exec adds a step that runs argv as instance's app, as App does; argv[0]
+// is a path in the kernel's root, such as /usr/bin/python3.
+func (s *Scene) Exec(instance, app string, argv ...string) int {
 	profile := "snap." + instance + "." + app
-	file := s.probes[instance]
-	if !s.hasProfile(profile) || file == "" {
+	if !s.hasProfile(profile) || s.probes[instance] == "" {
 		s.fail(fmt.Errorf("cannot run app %q of snap %q: it has no profile", app, instance))
-		return s.add(uml.Step{Argv: []string{"/bin/false"}})
 	}
-	return s.add(uml.Step{Argv: append([]string{file}, args...), Profile: profile, Namespace: s.Namespace(instance)})
+	return s.Add(uml.Step{Argv: argv, Profile: profile, Namespace: s.Namespace(instance)})
 }
 
 // UpdateNS adds a step that runs the probe with args as snap-update-ns of
@@ -168,7 +172,7 @@ func (s *Scene) UpdateNS(instance, namespace string, args ...string) int {
 	if !s.hasProfile(profile) {
 		s.fail(fmt.Errorf("cannot run snap-update-ns of snap %q: it has no profile", instance))
 	}
-	return s.add(uml.Step{Argv: append([]string{UpdateNSPath}, args...), Profile: profile, Namespace: namespace})
+	return s.Add(uml.Step{Argv: append([]string{UpdateNSPath}, args...), Profile: profile, Namespace: namespace})
 }
 
 // Unconfined adds an unconfined step in namespace; argv is a program of the
@@ -177,7 +181,7 @@ func (s *Scene) Unconfined(namespace string, argv ...string) int {
 	if len(argv) > 0 && !filepath.IsAbs(argv[0]) {
 		argv = append([]string{UpdateNSPath}, argv...)
 	}
-	return s.add(uml.Step{Argv: argv, Namespace: namespace})
+	return s.Add(uml.Step{Argv: argv, Namespace: namespace})
 }
 
 // Steps returns the scene's steps so far, in order.
@@ -202,7 +206,8 @@ func (s *Scene) hasProfile(name string) bool {
 	return false
 }
 
-func (s *Scene) add(step uml.Step) int {
+// Add adds any step and returns its index.
+func (s *Scene) Add(step uml.Step) int {
 	s.steps = append(s.steps, step)
 	return len(s.steps) - 1
 }
