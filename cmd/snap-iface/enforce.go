@@ -52,7 +52,7 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 	}
 	fmt.Fprintf(w, "  plug side: snap.%s.%s; slot side: %s\n", t.Plug.Snap, t.Plug.App, slot)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tLIST\tOBJECT\tSIDE\tOPEN READ\tOPEN WRITE\tCREATE\tMMAP WRITE\tUNLINK\tSEM_OPEN")
+	fmt.Fprintln(tw, "  NAME\tLIST\tOBJECT\tSIDE\tOPEN READ\tOPEN WRITE\tCREATE\tMMAP WRITE\tUNLINK\tSEM_OPEN\tSEM_OPEN CREATE")
 	for _, row := range t.Rows {
 		name, list := row.Name, row.List
 		if name == "" {
@@ -71,8 +71,9 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 				continue
 			}
 			a := s.access
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
-				cellText(&a.OpenRead), cellText(&a.OpenWrite), cellText(&a.Create), cellText(&a.MapWrite), cellText(&a.Unlink), cellText(a.SemOpen))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
+				cellText(&a.OpenRead), cellText(&a.OpenWrite), cellText(&a.Create), cellText(&a.MapWrite), cellText(&a.Unlink),
+				cellText(a.SemOpen), cellText(a.SemCreate))
 			name, list, object = "", "", ""
 		}
 	}

@@ -45,7 +45,7 @@ func TestConnectEnforce(t *testing.T) {
 	text := runIn(t, moduleRoot, "connect", "--enforce", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml")
 	for _, line := range []string{
 		"  plug side: snap.consumer.client; slot side: snap.provider.server\n",
-		"  teachers      read   teachers               plug  allowed    denied      denied   denied      denied   -\n",
+		"  teachers      read   teachers               plug  allowed    denied      denied   denied      denied   -         -\n",
 	} {
 		if !strings.Contains(text.stdout, line) {
 			t.Errorf("connect --enforce: no line %q in:\n%s", line, text.stdout)

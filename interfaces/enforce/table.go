@@ -51,9 +51,11 @@ type Access struct {
 	Create    Outcome `json:"create"`
 	MapWrite  Outcome `json:"mmap_write"`
 	Unlink    Outcome `json:"unlink"`
-	// SemOpen is sem_open of the existing semaphore, null unless the
-	// sample names one (it starts with "sem.").
-	SemOpen *Outcome `json:"sem_open"`
+	// SemOpen is sem_open of the existing semaphore, and SemCreate
+	// sem_open(O_CREAT|O_EXCL) of the absent one; null unless the sample
+	// names a semaphore (it starts with "sem.").
+	SemOpen   *Outcome `json:"sem_open"`
+	SemCreate *Outcome `json:"sem_create"`
 }
 
 // Samples: a glob's "*" stands for sampleFill; undeclaredSample is the
@@ -171,7 +173,12 @@ func rows(plug *snap.PlugInfo, slot *snap.SlotInfo) []Row {
 		if !strings.Contains(name, "*") {
 			continue
 		}
-		for _, other := range []string{"not-" + sample, sample + "-not", "x"} {
+		// A semaphore's sample that does not match is a semaphore too.
+		prefix := ""
+		if strings.HasPrefix(sample, "sem.") {
+			prefix = "sem."
+		}
+		for _, other := range []string{prefix + "not-" + strings.TrimPrefix(sample, prefix), sample + "-not", "x"} {
 			if !declared(other) {
 				rows = append(rows, Row{Name: name, List: list, Sample: other})
 				break
@@ -185,8 +192,9 @@ func rows(plug *snap.PlugInfo, slot *snap.SlotInfo) []Row {
 }
 
 // addRow adds the steps that probe one object from each side: it is
-// created unconfined, then opened, mapped, opened as a semaphore and
-// unlinked by the app, then created by the app, and removed.
+// created unconfined, then opened, opened as a semaphore, mapped and
+// unlinked by the app, then created by the app, as an object and as a
+// semaphore, and removed.
 func (p *AccessProbe) addRow(row Row) {
 	r := len(p.table.Rows)
 	if p.table.Slot != nil {
@@ -220,6 +228,10 @@ func (p *AccessProbe) addRow(row Row) {
 		remove()
 		probe(func(a *Access) *Outcome { return &a.Create }, "shm-create", object)
 		remove()
+		if isSemaphore {
+			probe(func(a *Access) *Outcome { a.SemCreate = &Outcome{}; return a.SemCreate }, "sem-create", "/"+semaphore)
+			remove()
+		}
 	}
 }
 
