@@ -2,6 +2,8 @@
  * probe: one operation on POSIX shared memory, a semaphore or a path, with
  * the real C library. It prints "ok", or the name of the errno, and exits
  * 0 when the operation succeeded, 1 when it failed and 2 on bad usage.
+ * Objects are created with mode 0666 whatever the umask, so that file
+ * permissions let every user in and only AppArmor decides.
  *
  *   shm-open NAME ro|rw   shm_open for reading, or for reading and writing
  *   shm-create NAME       shm_open(O_CREAT|O_EXCL|O_RDWR), then ftruncate
@@ -103,7 +105,10 @@ static int op(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int rc = argc >= 3 ? op(argc, argv) : -2;
+	int rc;
+
+	umask(0);
+	rc = argc >= 3 ? op(argc, argv) : -2;
 	if (rc == -2) {
 		fprintf(stderr, "usage: probe OPERATION ARGS... (see probe.c)\n");
 		return 2;
