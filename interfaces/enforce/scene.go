@@ -117,8 +117,8 @@ var (
 	mountProfilePattern = regexp.MustCompile(`^snap\.([^.]+)\.fstab$`)
 )
 
-// appInstance returns the instance of an app or hook profile
-// "snap.<instance>.<app>" (hook profiles are "snap.<instance>.hook.<hook>").
+// appInstance returns the instance of an app profile "snap.<instance>.<app>";
+// hook profiles, "snap.<instance>.hook.<hook>", are not apps.
 func appInstance(profile string) (string, bool) {
 	if m := appProfilePattern.FindStringSubmatch(profile); m != nil {
 		return m[1], true
