@@ -53,10 +53,10 @@ cat /sys/module/apparmor/parameters/enabled >$X/apparmor
 uname -r >$X/kernel
 [ "$(cat $X/apparmor)" = Y ] || fail "AppArmor is not enabled"
 
-# step OUT NAMESPACE UID PROFILE ARGV...
+# step OUT BACKGROUND NAMESPACE UID PROFILE ARGV...
 step() {
-	out=$X/out/$1 ns=$2 uid=$3 profile=$4
-	shift 4
+	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5
+	shift 5
 	if [ -n "$profile" ]; then
 		set -- sh -c 'printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"' "$profile" "$@"
 	fi
@@ -69,6 +69,13 @@ step() {
 		fi
 		set -- nsenter --mount=/run/ns/$ns -- "$@"
 	fi
+	if [ "$background" = true ]; then
+		run "$@" &
+	else
+		run "$@"
+	fi
+}
+run() {
 	"$@" >$out.out 2>$out.err </dev/null &
 	echo $! >$out.pid
 	wait $!
@@ -81,8 +88,9 @@ apparmor_parser --replace --skip-cache{{range $p, $_ := $batch.Profiles}} $B/pro
 echo $? >$B/load.rc
 [ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
 {{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
-{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}}{{range $step.Argv}} {{quote .}}{{end}}
-{{end}}{{end}}
+{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}}{{range $step.Argv}} {{quote .}}{{end}}
+{{end}}wait
+{{end}}
 finish
 `))
 

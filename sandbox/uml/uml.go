@@ -66,6 +66,9 @@ type Step struct {
 	Namespace string
 	// UID runs the program as this user and group instead of root.
 	UID int
+	// Background starts the program and goes on to the next step at
+	// once; the batch waits for it at its end.
+	Background bool
 }
 
 // Batch loads its profiles, replacing any of the same name, installs its

@@ -50,6 +50,9 @@ func (s *umlSuite) TestRun(c *C) {
 			{Argv: []string{"/bin/sh", "-c", "mount -t tmpfs private /tmp && touch /tmp/inside"}, Namespace: "a"},
 			{Argv: []string{"/usr/bin/test", "-e", "/tmp/inside"}},
 			{Argv: []string{"/usr/bin/test", "-e", "/tmp/inside"}, Namespace: "a"},
+			{Argv: []string{"/usr/bin/mkfifo", "/tmp/fifo"}},
+			{Argv: []string{"/usr/bin/cat", "/tmp/fifo"}, Background: true},
+			{Argv: []string{"/bin/sh", "-c", "echo through > /tmp/fifo"}},
 		},
 	}, {
 		Profiles: []uml.Profile{catProfile("  /tmp/denied r,\n")},
@@ -77,6 +80,8 @@ func (s *umlSuite) TestRun(c *C) {
 	c.Check(first[5].Exit, Equals, 0, Commentf("%s", first[5].Stderr))
 	c.Check(first[6].Exit, Equals, 1, Commentf("a private namespace's mount is not seen outside it"))
 	c.Check(first[7].Exit, Equals, 0, Commentf("a namespace lives on between steps"))
+
+	c.Check(first[9].Stdout, Equals, "through\n", Commentf("a step in the background runs beside the next ones"))
 
 	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
 	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
