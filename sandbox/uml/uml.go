@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrNoKernel is returned when linux.uml is not installed.
@@ -151,15 +153,23 @@ func boot(kernel, dir string, limit time.Duration) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("cannot start %s: %v", kernel, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	// Wait for the kernel to exit without reaping it, so that its process
+	// group cannot be reused before it is killed.
+	exited := make(chan error, 1)
+	go func() {
+		var info unix.Siginfo
+		exited <- unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+	}()
 	var waitErr error
 	select {
-	case waitErr = <-done:
+	case <-exited:
 	case <-time.After(limit):
 		waitErr = fmt.Errorf("still running after %v", limit)
 	}
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if err := cmd.Wait(); waitErr == nil {
+		waitErr = err
+	}
 	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
 		return fmt.Errorf("the User-mode Linux kernel did not finish its run (%v); init said: %s; console said: %s",
 			waitErr, tail(filepath.Join(dir, "init.log")), tail(console.Name()))
