@@ -43,8 +43,9 @@ check: ## gofmt, go vet and staticcheck
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
-fuzz: apparmor-parser ## fuzz shared-memory name validation against apparmor_parser for FUZZTIME (default 10m)
+fuzz: apparmor-parser ## fuzz shared-memory names, then whole slots and connections, against apparmor_parser, each for FUZZTIME (default 10m)
 	go test -run '^$$' -fuzz '^FuzzSharedMemoryName$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
+	go test -run '^$$' -fuzz '^FuzzSharedMemorySlot$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 
 snapd-check: ## build and test our shared_memory.go and its test inside snapd's own tree
 	scripts/snapd-check

@@ -229,9 +229,15 @@ func newConnection(tb testing.TB, plugYaml, slotYaml string) *connection {
 	return c
 }
 
-// lifecycle sanitizes fresh copies of the plug and slot and adds the
-// connection to new AppArmor and mount specifications, as snapd does when
-// it connects them.
+// slotConnector is an interface that checks a slot when it connects, as
+// snapd's Repository.Connect calls it.
+type slotConnector interface {
+	BeforeConnectSlot(slot *interfaces.ConnectedSlot) error
+}
+
+// lifecycle sanitizes fresh copies of the plug and slot, checks them when
+// they connect, and adds the connection to new AppArmor and mount
+// specifications, as snapd does when it connects them.
 func (c *connection) lifecycle(iface interfaces.Interface) error {
 	c.plug.Attrs = maps.Clone(c.plugAttrs)
 	c.slot.Attrs = maps.Clone(c.slotAttrs)
@@ -245,6 +251,14 @@ func (c *connection) lifecycle(iface interfaces.Interface) error {
 	}
 	plug := interfaces.NewConnectedPlug(c.plug, c.plugSet, nil, nil)
 	slot := interfaces.NewConnectedSlot(c.slot, c.slotSet, nil, nil)
+	if err := interfaces.BeforeConnectPlug(iface, plug); err != nil {
+		return err
+	}
+	if iface, ok := iface.(slotConnector); ok {
+		if err := iface.BeforeConnectSlot(slot); err != nil {
+			return err
+		}
+	}
 	c.plugSpec = apparmor.NewSpecification(c.plugSet)
 	if err := c.plugSpec.AddConnectedPlug(iface, plug, slot); err != nil {
 		return err

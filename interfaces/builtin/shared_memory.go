@@ -22,8 +22,10 @@ package builtin
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -106,84 +108,196 @@ const (
 	sharedMemoryReadOnlyPerms  = "r"
 )
 
-// validateSharedMemoryName checks one entry of the "read" or "write" list.
-// An accepted name yields a rule that AppArmor compiles and that matches
-// objects directly inside /dev/shm only.
-func validateSharedMemoryName(attr, name string) error {
+// glibc's sem_open creates a semaphore under a temporary name, "sem." and 6
+// characters of [A-Za-z0-9], then links it to its own name and unlinks the
+// temporary. AppArmor lets a link grant on its new name, but for "l", only
+// what the target already grants: so the temporary needs every permission
+// that names of semaphores have but "l". The owner qualifier keeps it to the
+// files the process itself creates.
+const sharedMemorySemaphoreTemporaryPerms = "mrwk"
+
+const sharedMemorySemaphoreAppArmor = `
+# Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.
+owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" ` + sharedMemorySemaphoreTemporaryPerms + `,
+`
+
+// Limits under which the full profiles of both sides compile, whatever the
+// names: within apparmor_parser's 65535 states, in seconds at worst. A glob
+// costs the parser more the longer its name, so each "*" counts its name's
+// length once more towards a slot's size.
+const (
+	// sharedMemoryMaxNameLength is NAME_MAX: no longer name exists in
+	// /dev/shm.
+	sharedMemoryMaxNameLength = 255
+	sharedMemoryMaxGlobs      = 4
+	sharedMemoryMaxNames      = 1024
+	sharedMemoryMaxSize       = 16384
+)
+
+// sharedMemoryReserved are the ASCII characters a name cannot hold: the
+// path separator, AppArmor's pattern characters but "*", its quote and its
+// escape, and NUL.
+const sharedMemoryReserved = "/?[]{}^\"\\\x00"
+
+// sharedMemoryPlain marks the ASCII characters a name holds as they are:
+// printable, neither reserved nor "*".
+var sharedMemoryPlain = func() (plain [utf8.RuneSelf]bool) {
+	for c := byte(' '); c < 0x7f; c++ {
+		plain[c] = c != '*' && strings.IndexByte(sharedMemoryReserved, c) < 0
+	}
+	return plain
+}()
+
+// validateSharedMemoryName checks one entry of the "read" or "write" list
+// and returns how many "*" it holds. An accepted name yields a rule that
+// AppArmor compiles and that matches objects directly inside /dev/shm only.
+func validateSharedMemoryName(attr, name string) (globs int, err error) {
 	if name == "" {
-		return fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
+		return 0, fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
+	}
+	if len(name) > sharedMemoryMaxNameLength {
+		return 0, fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
 	}
 	if strings.TrimSpace(name) != name {
-		return fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
+		return 0, fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
 	}
-	for i, r := range name {
-		switch r {
-		case '/', '?', '[', ']', '{', '}', '^', '"', '\\', 0:
-			// The path separator, AppArmor's pattern characters but "*",
-			// its quote and its escape, and NUL.
-			return fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(r))
-		case '*':
+	for i := 0; i < len(name); {
+		c := name[i]
+		switch {
+		case c < utf8.RuneSelf && sharedMemoryPlain[c]:
+			i++
+			continue
+		case c == '*':
 			if strings.HasPrefix(name[i+1:], "*") {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
+				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
 			}
-		default:
-			if unicode.IsControl(r) {
-				return fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
+			if globs++; globs > sharedMemoryMaxGlobs {
+				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain more than %d "*"`, attr, name, sharedMemoryMaxGlobs)
 			}
+			i++
+			continue
+		case strings.IndexByte(sharedMemoryReserved, c) >= 0:
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(c))
 		}
+		r, size := utf8.DecodeRuneInString(name[i:])
+		if unicode.IsControl(r) {
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
+		}
+		if sharedMemoryInvisible(r) {
+			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain invisible character %q`, attr, name, string(r))
+		}
+		i += size
 	}
 	if name == "." || name == ".." {
-		return fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
+		return 0, fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
 	}
-	return nil
+	return globs, nil
 }
 
-// sharedMemoryNames returns the names of a "read" or "write" attribute.
-func sharedMemoryNames(attrs interfaces.Attrer, attr string) ([]string, error) {
-	value, ok := attrs.Lookup(attr)
-	if !ok {
-		return nil, nil
+// sharedMemoryInvisible reports whether a character beyond ASCII is a
+// space, a line or paragraph separator, or one that Unicode says to draw as
+// nothing (format characters such as bidi overrides and zero-width joiners,
+// variation selectors, fillers): they make a name read as another.
+func sharedMemoryInvisible(r rune) bool {
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
+		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// sharedMemoryBuffer is the room for names that most slots fit in.
+type sharedMemoryBuffer [16]string
+
+// sharedMemoryList returns the length of a "read" or "write" list as
+// snap.yaml and snapd's state give it, []interface{}, or as Go code stores
+// it, []string; ok is false for any other value.
+func sharedMemoryList(value interface{}) (length int, ok bool) {
+	switch list := value.(type) {
+	case []interface{}:
+		return len(list), true
+	case []string:
+		return len(list), true
 	}
-	if names, ok := sharedMemoryStrings(value); ok {
+	return 0, false
+}
+
+// appendSharedMemoryNames appends the names of a "read" or "write" list,
+// as looking it up found it, to names.
+func appendSharedMemoryNames(names []string, attr string, value interface{}, set bool) ([]string, error) {
+	switch list := value.(type) {
+	case []string:
+		return append(names, list...), nil
+	case []interface{}:
+		for _, item := range list {
+			name, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
+			}
+			names = append(names, name)
+		}
 		return names, nil
 	}
-	// Other list types, and the error, are stringListAttribute's.
-	names, err := stringListAttribute(attrs, attr)
-	if err != nil {
-		return nil, fmt.Errorf("shared-memory %v", err)
+	if !set {
+		return names, nil
 	}
-	return names, nil
+	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
 }
 
-// sharedMemoryStrings returns value as a list of strings, if it is a list
-// as snap.yaml gives it: taking the strings as they are spares Attr's
-// reflection.
-func sharedMemoryStrings(value interface{}) ([]string, bool) {
-	list, ok := value.([]interface{})
-	if !ok {
-		return nil, false
-	}
-	names := make([]string, len(list))
-	for i, item := range list {
-		if names[i], ok = item.(string); !ok {
-			return nil, false
-		}
-	}
-	return names, true
+// sharedMemoryValue quotes an attribute's value for an error, null as YAML
+// writes it.
+func sharedMemoryValue(value interface{}) string {
+	return strconv.Quote(strings.ReplaceAll(fmt.Sprint(value), "<nil>", "null"))
 }
 
-// sharedMemoryIdentifier checks the "shared-memory" attribute and defaults
-// it to the plug or slot name.
-func sharedMemoryIdentifier(attrs map[string]interface{}, name string) error {
-	value, set := attrs["shared-memory"]
+// sharedMemoryIdentifier checks the "shared-memory" attribute, given as
+// looking it up found it, and returns it, "" when it is not set.
+func sharedMemoryIdentifier(value interface{}, set bool) (string, error) {
 	identifier, ok := value.(string)
 	if set && !ok {
-		return fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not "%v"`, value)
+		return "", fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %s`, sharedMemoryValue(value))
 	}
-	if identifier == "" {
-		attrs["shared-memory"] = name
+	return identifier, nil
+}
+
+// sharedMemorySlotNames checks a slot's "write" and "read" lists, found by
+// lookup in snap.yaml's attributes or in a connection's, and appends their
+// names to buf, whose room spares an allocation: the first writes names
+// returned are from "write".
+func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string, buf []string) (names []string, writes int, err error) {
+	write, writeSet := lookup("write")
+	read, readSet := lookup("read")
+	writes, _ = sharedMemoryList(write)
+	reads, _ := sharedMemoryList(read)
+	names = buf[:0]
+	if cap(names) < writes+reads {
+		names = make([]string, 0, writes+reads)
 	}
-	return nil
+	if names, err = appendSharedMemoryNames(names, "write", write, writeSet); err != nil {
+		return nil, 0, err
+	}
+	if names, err = appendSharedMemoryNames(names, "read", read, readSet); err != nil {
+		return nil, 0, err
+	}
+	switch count := len(names); {
+	case count == 0:
+		return nil, 0, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
+	case count > sharedMemoryMaxNames:
+		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
+	}
+	size := 0
+	for i, name := range names {
+		attr := "write"
+		if i >= writes {
+			attr = "read"
+		}
+		globs, err := validateSharedMemoryName(attr, name)
+		if err != nil {
+			return nil, 0, err
+		}
+		size += len(name) * (1 + globs)
+	}
+	if size > sharedMemoryMaxSize {
+		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
+	}
+	return names, writes, nil
 }
 
 // sharedMemoryPrivate checks the "private" attribute, given as looking it up
@@ -192,7 +306,7 @@ func sharedMemoryIdentifier(attrs map[string]interface{}, name string) error {
 func sharedMemoryPrivate(value interface{}, set bool) (bool, error) {
 	private, ok := value.(bool)
 	if set && !ok {
-		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not "%v"`, value)
+		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not %s`, sharedMemoryValue(value))
 	}
 	return private, nil
 }
@@ -215,27 +329,22 @@ func (iface *sharedMemoryInterface) StaticInfo() interfaces.StaticInfo {
 }
 
 func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error {
-	if slot.Attrs == nil {
-		slot.Attrs = make(map[string]interface{})
-	}
-	if err := sharedMemoryIdentifier(slot.Attrs, slot.Name); err != nil {
+	value, set := slot.Attrs["shared-memory"]
+	identifier, err := sharedMemoryIdentifier(value, set)
+	if err != nil {
 		return err
 	}
-	count := 0
-	for _, attr := range []string{"read", "write"} {
-		names, err := sharedMemoryNames(slot, attr)
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
-			if err := validateSharedMemoryName(attr, name); err != nil {
-				return err
-			}
-		}
-		count += len(names)
+	lookup := func(attr string) (interface{}, bool) {
+		value, ok := slot.Attrs[attr]
+		return value, ok
 	}
-	if count == 0 {
-		return fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slot.Name)
+	var room sharedMemoryBuffer
+	if _, _, err := sharedMemorySlotNames(lookup, slot.Name, room[:]); err != nil {
+		return err
+	}
+	// A slot with names has attributes.
+	if identifier == "" {
+		slot.Attrs["shared-memory"] = slot.Name
 	}
 	return nil
 }
@@ -251,7 +360,12 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	}
 	plug.Attrs["private"] = private
 	if !private {
-		return sharedMemoryIdentifier(plug.Attrs, plug.Name)
+		value, set := plug.Attrs["shared-memory"]
+		identifier, err := sharedMemoryIdentifier(value, set)
+		if identifier == "" && err == nil {
+			plug.Attrs["shared-memory"] = plug.Name
+		}
+		return err
 	}
 	if _, set := plug.Attrs["shared-memory"]; set {
 		return fmt.Errorf(`shared-memory plug %q cannot set "shared-memory" together with "private: true"`, plug.Name)
@@ -269,47 +383,73 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	return nil
 }
 
-// sharedMemoryRules returns one rule for each of the slot's names, on both
-// /dev/shm and /run/shm (Ubuntu 14.04). Read names get readPerms. The names
-// were validated by BeforePrepareSlot.
-func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (string, error) {
-	writeNames, err := sharedMemoryNames(slot, "write")
-	if err != nil {
-		return "", err
+// BeforeConnectSlot checks the slot's attributes again when it connects: a
+// slot's prepare hook may set those that snap.yaml leaves out. The system
+// slot has none.
+func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
+	if implicitSystemConnectedSlot(slot) {
+		return nil
 	}
-	readNames, err := sharedMemoryNames(slot, "read")
-	if err != nil {
-		return "", err
+	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
+		return err
 	}
-	lists := [...]struct {
-		names []string
-		perms string
-	}{
-		{writeNames, sharedMemoryReadWritePerms},
-		{readNames, readPerms},
+	var room sharedMemoryBuffer
+	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
+	return err
+}
+
+// sharedMemoryRules checks the slot's attributes and returns one rule for
+// each of its names, on both /dev/shm and /run/shm (Ubuntu 14.04). Read
+// names get readPerms. A "write" name of semaphores adds
+// sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
+func sharedMemoryRules(slot *interfaces.ConnectedSlot, readPerms string) (rules string, semaphores bool, err error) {
+	var room sharedMemoryBuffer
+	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
+	if err != nil {
+		return "", false, err
 	}
 	// Each rule takes at most ruleSize bytes beside its name: grow once.
 	const ruleSize = len(`"/{dev,run}/shm/" ` + sharedMemoryReadWritePerms + ",\n")
 	size := 0
-	for _, list := range lists {
-		for _, name := range list.names {
-			size += ruleSize + len(name)
-		}
+	for _, name := range names {
+		size += ruleSize + len(name)
 	}
-	var rules strings.Builder
-	rules.Grow(size)
-	for _, list := range lists {
-		for _, name := range list.names {
-			rules.WriteString(`"/{dev,run}/shm/`)
-			rules.WriteString(name)
-			rules.WriteString(`" `)
-			rules.WriteString(list.perms)
-			rules.WriteString(",\n")
+	var buf strings.Builder
+	buf.Grow(size)
+	bareGlob := false
+	for i, name := range names {
+		perms := sharedMemoryReadWritePerms
+		if i >= writes {
+			perms = readPerms
+		} else {
+			bareGlob = bareGlob || name == "*"
+			semaphores = semaphores || strings.HasPrefix(name, "sem.")
 		}
+		buf.WriteString(`"/{dev,run}/shm/`)
+		buf.WriteString(name)
+		buf.WriteString(`" `)
+		buf.WriteString(perms)
+		buf.WriteString(",\n")
 	}
-	return rules.String(), nil
+	return buf.String(), semaphores && !bareGlob, nil
 }
 
+// addSharedMemoryRules adds the slot's rules to spec with add, and the rule
+// for semaphores once however many slots need it.
+func addSharedMemoryRules(spec *apparmor.Specification, add func(snippet string), slot *interfaces.ConnectedSlot, readPerms string) error {
+	rules, semaphores, err := sharedMemoryRules(slot, readPerms)
+	if err != nil {
+		return err
+	}
+	add(rules)
+	if semaphores {
+		spec.AddDeduplicatedSnippet(sharedMemorySemaphoreAppArmor)
+	}
+	return nil
+}
+
+// A plug usually connects to one slot: its rules are added as they are. A
+// slot connected to many plugs gets its rules once.
 func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	private, err := sharedMemoryPrivate(plug.Lookup("private"))
 	if err != nil {
@@ -320,24 +460,14 @@ func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specifi
 		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
 		return nil
 	}
-	rules, err := sharedMemoryRules(slot, sharedMemoryReadOnlyPerms)
-	if err != nil {
-		return err
-	}
-	spec.AddDeduplicatedSnippet(rules)
-	return nil
+	return addSharedMemoryRules(spec, spec.AddSnippet, slot, sharedMemoryReadOnlyPerms)
 }
 
 func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
 	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	rules, err := sharedMemoryRules(slot, sharedMemoryReadWritePerms)
-	if err != nil {
-		return err
-	}
-	spec.AddDeduplicatedSnippet(rules)
-	return nil
+	return addSharedMemoryRules(spec, spec.AddDeduplicatedSnippet, slot, sharedMemoryReadWritePerms)
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
@@ -353,7 +483,7 @@ func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification
 		return fmt.Errorf(`shared-memory plug %q with "private: true" cannot be connected: %q is a symlink`, plug.Name(), devShm)
 	}
 	return spec.AddMountEntry(osutil.MountEntry{
-		Name:    "/dev/shm/snap." + plug.Snap().InstanceName(),
+		Name:    filepath.Join(devShm, "snap."+plug.Snap().InstanceName()),
 		Dir:     "/dev/shm",
 		Options: []string{"bind", "rw"},
 	})

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/snapcore/snapd/interfaces"
 	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
@@ -20,9 +19,10 @@ import (
 
 // FuzzSharedMemoryName feeds names to a slot's "write" list. A rejected
 // name must be named in the error. An accepted one must yield a one-line
-// plug rule that apparmor_parser compiles, and the expression the parser
-// compiles it to must match only objects directly inside /dev/shm or
-// /run/shm. Against snapd's own shared-memory: every name we accept, it
+// plug rule, and one more for glibc's temporary semaphore name when it
+// names semaphores, that apparmor_parser compiles; the expression the
+// parser compiles them to must match only objects directly inside /dev/shm
+// or /run/shm. Against snapd's own shared-memory: every name we accept, it
 // accepts with the same rule, and every name only it accepts is one of the
 // documented differences.
 func FuzzSharedMemoryName(f *testing.F) {
@@ -33,7 +33,8 @@ func FuzzSharedMemoryName(f *testing.F) {
 		"students", "*", "frame-*", "*.*", "a*b*c", "sem.snap.*", "snap.*", "é",
 		"a b", "a,b", "#", "$", "a(b)|c", "a+b", "...", ".a", "'", "-", "@",
 		"", ".", "..", "a/b", "**", "a?", "[a]", "{a,b}", "^", `"`, `a\`, `a\b`,
-		"@{HOME}", "a\nb", "a\x00", " a", "a\t", "\x7f", "\u0085",
+		"@{HOME}", "a\nb", "a\x00", " a", "a\t", "\x7f", "\u0085", "sem.", "sem.*",
+		"a\u202eb", "\u200b", "a\u00a0b", "a*b*c*d*e*f", strings.Repeat("x", 256),
 	} {
 		f.Add(seed)
 	}
@@ -46,6 +47,7 @@ func FuzzSharedMemoryName(f *testing.F) {
 		f.Fatal(err)
 	}
 	plug := interfaces.NewConnectedPlug(plugInfo, consumer, nil, nil)
+	semaphoreRule := sharedMemorySemaphoreRule(f, iface, plug, provider, consumer)
 
 	f.Fuzz(func(t *testing.T, name string) {
 		rule, err := sharedMemoryPlugRule(iface, plug, provider, consumer, name)
@@ -54,25 +56,206 @@ func FuzzSharedMemoryName(f *testing.F) {
 			if !strings.Contains(err.Error(), `"write"`) || (name != "" && !strings.Contains(err.Error(), strconv.Quote(name))) {
 				t.Fatalf("error for %q does not name the attribute and the value: %v", name, err)
 			}
-			if upstreamErr == nil && !sharedMemoryDocumentedDifference(name) {
+			if upstreamErr == nil && !sharedMemoryDocumentedDifference(err) {
 				t.Fatalf("name %q is accepted by snapd but rejected here: %v", name, err)
 			}
 			return
 		}
-		if upstreamErr != nil || upstreamRule != rule {
-			t.Fatalf("name %q yields %q here, but %q (error %v) in snapd", name, rule, upstreamRule, upstreamErr)
+		if strings.Count(upstreamRule, "\n") != 1 || !strings.HasSuffix(upstreamRule, "\n") {
+			t.Fatalf("name %q yields more than one line in snapd: %q", name, upstreamRule)
 		}
-		if strings.Count(rule, "\n") != 1 || !strings.HasSuffix(rule, "\n") {
-			t.Fatalf("accepted name %q yields more than one line: %q", name, rule)
+		expected := rulesOnly(upstreamRule)
+		objects := []string{name}
+		if strings.HasPrefix(name, "sem.") {
+			expected += "\n" + semaphoreRule
+			objects = append(objects, "sem.Ab3xY9")
+		}
+		if upstreamErr != nil || rulesOnly(rule) != expected {
+			t.Fatalf("name %q yields %q here, but %q (error %v) in snapd", name, rule, upstreamRule, upstreamErr)
 		}
 		tree, err := apparmor.ExpressionTree("profile shm-fuzz {\n  " + rule + "}\n")
 		if err != nil {
 			t.Fatalf("accepted name %q yields a rule that does not compile: %v", name, err)
 		}
-		if err := checkTopLevelOfShm(tree, name); err != nil {
+		if err := checkTopLevelOfShm(tree, objects); err != nil {
 			t.Fatalf("accepted name %q, rule %q: %v", name, rule, err)
 		}
 	})
+}
+
+// sharedMemorySemaphoreRule returns the one rule that a "write" name of
+// semaphores adds to the plug's rules.
+func sharedMemorySemaphoreRule(tb testing.TB, iface interfaces.Interface, plug *interfaces.ConnectedPlug, provider, consumer *interfaces.SnapAppSet) string {
+	rules, err := sharedMemoryPlugRule(iface, plug, provider, consumer, "sem.x")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lines := strings.Split(rulesOnly(rules), "\n")
+	if len(lines) != 2 || lines[0] != `"/{dev,run}/shm/sem.x" mrwlk,` {
+		tb.Fatalf("a slot writing sem.x does not yield its rule and one more: %q", rules)
+	}
+	return lines[1]
+}
+
+// FuzzSharedMemorySlot feeds whole slots: "write" and "read" lists of names
+// separated by NUL, one more "write" name of long bytes, the "read" list
+// repeated, and attributes that the slot's prepare hook sets when it
+// connects, chosen by kind: none, "write", "read", or "write" with a null.
+// A refused slot or connection must be refused with an error naming the
+// attribute or the slot, and then, when snapd reloads the connection
+// unchecked, the rules must be refused too. An accepted connection must
+// give both sides rules that apparmor_parser compiles and that match all of
+// the slot's names, and only objects directly inside /dev/shm or /run/shm,
+// with glibc's temporary semaphore name exactly when "write" names
+// semaphores and has no bare "*".
+func FuzzSharedMemorySlot(f *testing.F) {
+	if _, err := apparmor.ParserPath(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add("students\x00lock-*", "teachers", "", uint8(0), uint16(0), uint8(0))
+	f.Add("fastrtps_*\x00sem.fastrtps_*", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("*\x00sem.x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("", "teachers", "x\" rwlkix, /** rwlkix, \"/y", uint8(1), uint16(0), uint8(0))
+	f.Add("", "teachers", "sem.x", uint8(1), uint16(0), uint8(0))
+	f.Add("a", "", "b\x00c*", uint8(2), uint16(0), uint8(0))
+	f.Add("a", "", "b", uint8(3), uint16(0), uint8(0))
+	f.Add("a*b-", "", "", uint8(0), uint16(255), uint8(0))
+	f.Add("a*b-", "", "", uint8(0), uint16(256), uint8(0))
+	f.Add("a", "b\x00c\x00d\x00e", "", uint8(0), uint16(0), uint8(254))
+	f.Add("a", "b\x00c\x00d\x00e", "", uint8(0), uint16(0), uint8(255))
+	f.Add("a\u202e", "", "", uint8(0), uint16(0), uint8(0))
+	iface := builtin.MustInterface("shared-memory")
+	consumer := sharedMemoryFuzzSnap(f, "name: consumer\nversion: 0\napps:\n  app:\nplugs:\n  shm:\n    interface: shared-memory\n    shared-memory: shm\n")
+	plugInfo := consumer.Info().Plugs["shm"]
+	if err := interfaces.BeforePreparePlug(iface, plugInfo); err != nil {
+		f.Fatal(err)
+	}
+	provider := sharedMemoryFuzzSnap(f, "name: provider\nversion: 0\napps:\n  app:\n")
+	semaphoreRule := sharedMemorySemaphoreRule(f, iface, interfaces.NewConnectedPlug(plugInfo, consumer, nil, nil), provider, consumer)
+	ref := &interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "consumer", Name: "shm"},
+		SlotRef: interfaces.SlotRef{Snap: "provider", Name: "shm"},
+	}
+	allow := func(*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) (bool, error) { return true, nil }
+
+	f.Fuzz(func(t *testing.T, write, read, dynamic string, kind uint8, long uint16, copies uint8) {
+		attrs := make(map[string]interface{})
+		writeNames := fuzzNames(write)
+		if long > 0 {
+			writeNames = append(writeNames, strings.Repeat(write+"x", int(long))[:long])
+		}
+		if writeNames != nil {
+			attrs["write"] = writeNames
+		}
+		if readNames := fuzzNames(read); readNames != nil {
+			for i := 0; i < int(copies); i++ {
+				readNames = append(readNames, fuzzNames(read)...)
+			}
+			attrs["read"] = readNames
+		}
+		var dynamicAttrs map[string]interface{}
+		switch kind % 4 {
+		case 1:
+			dynamicAttrs = map[string]interface{}{"write": fuzzNames(dynamic)}
+		case 2:
+			dynamicAttrs = map[string]interface{}{"read": fuzzNames(dynamic)}
+		case 3:
+			dynamicAttrs = map[string]interface{}{"write": append(fuzzNames(dynamic), nil)}
+		}
+
+		providerSet := sharedMemoryFuzzSnap(t, "name: provider\nversion: 0\napps:\n  app:\nslots:\n  shm:\n    interface: shared-memory\n    shared-memory: shm\n")
+		slotInfo := providerSet.Info().Slots["shm"]
+		for key, value := range attrs {
+			slotInfo.Attrs[key] = value
+		}
+		if err := interfaces.BeforePrepareSlot(iface, slotInfo); err != nil {
+			checkSlotError(t, err)
+			return
+		}
+		repo := interfaces.NewRepository()
+		for _, err := range []error{repo.AddInterface(iface), repo.AddAppSet(providerSet), repo.AddAppSet(consumer)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := repo.Connect(ref, nil, nil, nil, dynamicAttrs, allow); err != nil {
+			checkSlotError(t, err)
+			conn, err := repo.Connect(ref, nil, nil, nil, dynamicAttrs, nil)
+			if err != nil {
+				t.Fatalf("cannot reload the connection: %v", err)
+			}
+			if err := snapdapparmor.NewSpecification(consumer).AddConnectedPlug(iface, conn.Plug, conn.Slot); err == nil {
+				t.Fatalf("attributes %v refused on connection give the plug rules when reloaded", dynamicAttrs)
+			}
+			if err := snapdapparmor.NewSpecification(providerSet).AddConnectedSlot(iface, conn.Plug, conn.Slot); err == nil {
+				t.Fatalf("attributes %v refused on connection give the slot rules when reloaded", dynamicAttrs)
+			}
+			return
+		}
+		conn, err := repo.Connection(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var objects []string
+		semaphores, bareGlob := false, false
+		for _, attr := range []string{"write", "read"} {
+			value, _ := conn.Slot.Lookup(attr)
+			list, _ := value.([]interface{})
+			for _, item := range list {
+				name := item.(string)
+				objects = append(objects, name)
+				semaphores = semaphores || attr == "write" && strings.HasPrefix(name, "sem.")
+				bareGlob = bareGlob || attr == "write" && name == "*"
+			}
+		}
+		semaphores = semaphores && !bareGlob
+		if semaphores {
+			objects = append(objects, "sem.Ab3xY9")
+		}
+		plugSpec := snapdapparmor.NewSpecification(consumer)
+		if err := plugSpec.AddConnectedPlug(iface, conn.Plug, conn.Slot); err != nil {
+			t.Fatalf("accepted connection gives no plug rules: %v", err)
+		}
+		slotSpec := snapdapparmor.NewSpecification(providerSet)
+		if err := slotSpec.AddConnectedSlot(iface, conn.Plug, conn.Slot); err != nil {
+			t.Fatalf("accepted connection gives no slot rules: %v", err)
+		}
+		for _, rules := range []string{plugSpec.SnippetForTag("snap.consumer.app"), slotSpec.SnippetForTag("snap.provider.app")} {
+			if strings.Contains(rules, semaphoreRule) != semaphores {
+				t.Fatalf("rules %q: semaphore rule expected %v", rules, semaphores)
+			}
+			tree, err := apparmor.ExpressionTree("profile shm-fuzz {\n" + rules + "}\n")
+			if err != nil {
+				t.Fatalf("accepted slot %v gives rules that do not compile: %v", conn.Slot.StaticAttrs(), err)
+			}
+			if err := checkTopLevelOfShm(tree, objects); err != nil {
+				t.Fatalf("accepted slot %v: %v", conn.Slot.StaticAttrs(), err)
+			}
+		}
+	})
+}
+
+// fuzzNames splits NUL-separated names into a list as snap.yaml gives it;
+// "" is no list.
+func fuzzNames(names string) []interface{} {
+	if names == "" {
+		return nil
+	}
+	var list []interface{}
+	for _, name := range strings.Split(names, "\x00") {
+		list = append(list, name)
+	}
+	return list
+}
+
+// checkSlotError checks that a refusal names the attribute or the slot.
+func checkSlotError(t *testing.T, err error) {
+	for _, subject := range []string{`shared-memory "write" `, `shared-memory "read" `, `shared-memory slot "shm" `} {
+		if strings.Contains(err.Error(), subject) {
+			return
+		}
+	}
+	t.Fatalf("error names neither the attribute nor the slot: %v", err)
 }
 
 // sharedMemoryPlugRule sanitizes a slot that writes name and returns the
@@ -95,10 +278,18 @@ func sharedMemoryPlugRule(iface interfaces.Interface, plug *interfaces.Connected
 	return spec.SnippetForTag("snap.consumer.app"), nil
 }
 
-// sharedMemoryDocumentedDifference reports whether snapd accepting name is
-// one of the differences README lists: "\", control characters, and ".".
-func sharedMemoryDocumentedDifference(name string) bool {
-	return strings.ContainsRune(name, '\\') || strings.IndexFunc(name, unicode.IsControl) >= 0 || name == "."
+// sharedMemoryDocumentedDifference reports whether our error for a name
+// that snapd accepts gives one of the reasons README lists.
+func sharedMemoryDocumentedDifference(err error) bool {
+	for _, reason := range []string{
+		`cannot contain "\\"`, "cannot contain control character", "cannot contain invisible character",
+		`name "." does not name an object`, "cannot be longer than 255 bytes", `cannot contain more than 4 "*"`,
+	} {
+		if strings.Contains(err.Error(), reason) {
+			return true
+		}
+	}
+	return false
 }
 
 func sharedMemoryUpstream(f *testing.F) interfaces.Interface {
@@ -111,16 +302,16 @@ func sharedMemoryUpstream(f *testing.F) interfaces.Interface {
 	return nil
 }
 
-func sharedMemoryFuzzSnap(f *testing.F, yaml string) *interfaces.SnapAppSet {
+func sharedMemoryFuzzSnap(tb testing.TB, yaml string) *interfaces.SnapAppSet {
 	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
 	defer restore()
 	info, err := snap.InfoFromSnapYaml([]byte(yaml))
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	set, err := interfaces.NewSnapAppSet(info, nil)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return set
 }
@@ -129,12 +320,12 @@ var expressionPerms = regexp.MustCompile(`< 0x[0-9a-f]+>`)
 
 const shmPrefix = "/(dev|run)/shm/"
 
-// checkTopLevelOfShm reads the parser's expression tree for one rule. Every
+// checkTopLevelOfShm reads the parser's expression tree for rules. Every
 // alternative must be the shm prefix followed by an expression that cannot
-// match "/" nor the empty string, and that matches the object itself.
+// match "/" nor the empty string, and each object must be matched by one.
 // Link rules add alternatives "path\x0target"; only the path part is a path.
-func checkTopLevelOfShm(tree, name string) error {
-	object := latin1(strings.ReplaceAll(name, "*", "x"))
+func checkTopLevelOfShm(tree string, objects []string) error {
+	matched := make([]bool, len(objects))
 	for _, alternative := range splitAlternatives(expressionPerms.ReplaceAllString(tree, "")) {
 		path := cutAtNul(alternative)
 		body, ok := strings.CutPrefix(path, shmPrefix)
@@ -152,8 +343,13 @@ func checkTopLevelOfShm(tree, name string) error {
 		if matcher.MatchString("") {
 			return fmt.Errorf("expression %q matches the shm directory itself", body)
 		}
-		if !matcher.MatchString(object) {
-			return fmt.Errorf("expression %q does not match the object %q", body, name)
+		for i, object := range objects {
+			matched[i] = matched[i] || matcher.MatchString(latin1(strings.ReplaceAll(object, "*", "x")))
+		}
+	}
+	for i, object := range objects {
+		if !matched[i] {
+			return fmt.Errorf("no expression matches the object %q", object)
 		}
 	}
 	return nil
@@ -301,9 +497,10 @@ func TestCheckTopLevelOfShm(t *testing.T) {
 		{`"/{dev,run}/shm/\$x y" r,`, "$x y", ""},
 		{`"/{dev,run}/shm/a**" mrwlk,`, "a**", "can match a path below the top level"},
 		{`"/{dev,run}/shm/a/b" r,`, "a/b", "can match a path below the top level"},
-		{`"/{dev,run}/shm/?" r,`, "ab", "does not match the object"},
+		{`"/{dev,run}/shm/?" r,`, "ab", "no expression matches the object"},
 		{`"/{dev,run}/shm/{,a}" r,`, "", "matches the shm directory itself"},
-		{`"/{dev,run}/shm/a" r,`, "b", "does not match the object"},
+		{`"/{dev,run}/shm/a" r,`, "b", "no expression matches the object"},
+		{`"/{dev,run}/shm/a" r, "/{dev,run}/shm/b/**" r,`, "a", "can match a path below the top level"},
 		{`"/dev/shm/a" r,`, "a", "is outside"},
 		{`"/{dev,run}/shm/a" r, "/tmp/a" r,`, "a", "is outside"},
 	} {
@@ -311,7 +508,7 @@ func TestCheckTopLevelOfShm(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.rule, err)
 		}
-		err = checkTopLevelOfShm(tree, c.name)
+		err = checkTopLevelOfShm(tree, []string{c.name})
 		switch {
 		case c.err == "" && err != nil:
 			t.Errorf("%s: unexpected error: %v", c.rule, err)

@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	. "gopkg.in/check.v1"
@@ -149,7 +151,8 @@ slots:
 func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotAcceptsNames(c *C) {
 	for _, name := range []string{
 		"a", "*", "foo*", "*.lock", "a*b*c", "a b", "..a", "a..", "...", "#", "a,b",
-		"@", "$x", "é", "sem.foo", "snap.other",
+		"@", "$x", "é", "日本", "😀", "sem.foo", "snap.other", "a*b*c*d*e",
+		strings.Repeat("x", 255),
 	} {
 		yaml := fmt.Sprintf("name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    write: [%q]\n", name)
 		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
@@ -193,10 +196,54 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 		{`write: ["."]`, `shared-memory "write" name "." does not name an object in /dev/shm`},
 		{`write: [".."]`, `shared-memory "write" name "\.\." does not name an object in /dev/shm`},
 		{"write: [a]\n    read: [ok, \"b/c\"]", `shared-memory "read" name "b/c" cannot contain "/"`},
+		{`write: [[a]]`, `shared-memory "write" attribute must be a list of strings, not "\[\[a\]\]"`},
+		{`write: [a*b*c*d*e*f]`, `shared-memory "write" name "a\*b\*c\*d\*e\*f" cannot contain more than 4 "\*"`},
+		{`write: [` + strings.Repeat("x", 256) + `]`, `shared-memory "write" name "x{256}" cannot be longer than 255 bytes, not 256`},
+		{`write: [` + strings.Repeat("x", 16384) + `]`, `shared-memory "write" name "x+" cannot be longer than 255 bytes, not 16384`},
+		{`write: [` + strings.Repeat("a,", 1025) + `]`, `shared-memory slot "shmem" cannot have more than 1024 names in "read" and "write", not 1025`},
+		{`read: [` + strings.Repeat("a,", 1024) + `]` + "\n    write: [b]", `shared-memory slot "shmem" cannot have more than 1024 names in "read" and "write", not 1025`},
+		{`write: [` + strings.Repeat(strings.Repeat("x", 255)+",", 65) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16575`},
+		{`write: [` + strings.Repeat(strings.Repeat("x", 253)+"-*,", 33) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16830`},
 	} {
 		yaml := "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    " + t.attrs + "\n"
 		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
-		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %s", t.attrs))
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
+	}
+}
+
+// snap.yaml cannot hold null, but snapd's state and Go code can: an error,
+// never a panic.
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotNull(c *C) {
+	for _, t := range []struct {
+		attr  string
+		value interface{}
+		err   string
+	}{
+		{"read", []interface{}{nil}, `shared-memory "read" attribute must be a list of strings, not "\[null\]"`},
+		{"write", []interface{}{"a", nil}, `shared-memory "write" attribute must be a list of strings, not "\[a null\]"`},
+		{"write", nil, `shared-memory "write" attribute must be a list of strings, not "null"`},
+		{"write", []interface{}{[]interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[\[null\]\]"`},
+		{"shared-memory", nil, `shared-memory "shared-memory" attribute must be a string, not "null"`},
+	} {
+		_, slotInfo := MockConnectedSlot(c, "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    read: [ok]\n", nil, "shmem")
+		slotInfo.Attrs[t.attr] = t.value
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("%s: %#v", t.attr, t.value))
+	}
+}
+
+// Characters that draw as nothing, or as an ASCII space, make a reviewed
+// name read as another.
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotInvisibleCharacters(c *C) {
+	for _, r := range []rune{
+		'\u00a0', '\u00ad', '\u180e', '\u200b', '\u200c', '\u200d', '\u200e', '\u202e', '\u2028',
+		'\u2029', '\u2060', '\u2066', '\u3000', '\u3164', '\ufe0f', '\ufeff', '\U000e0001',
+	} {
+		name := "a" + string(r) + "b"
+		_, slotInfo := MockConnectedSlot(c, "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    read: [ok]\n", nil, "shmem")
+		slotInfo.Attrs["write"] = []interface{}{name}
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches,
+			fmt.Sprintf(`shared-memory "write" name %s cannot contain invisible character %s`,
+				regexp.QuoteMeta(strconv.Quote(name)), regexp.QuoteMeta(strconv.Quote(string(r)))), Commentf("%U", r))
 	}
 }
 
@@ -336,7 +383,7 @@ func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlug(c *C) {
 	spec := &mount.Specification{}
 	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
 	c.Check(spec.MountEntries(), DeepEquals, []osutil.MountEntry{{
-		Name:    "/dev/shm/snap.private-shm",
+		Name:    filepath.Join(dirs.GlobalRootDir, "/dev/shm/snap.private-shm"),
 		Dir:     "/dev/shm",
 		Options: []string{"bind", "rw"},
 	}})
@@ -349,7 +396,7 @@ func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlugParallelInstance(c *C) 
 	spec := &mount.Specification{}
 	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
 	c.Check(spec.MountEntries(), DeepEquals, []osutil.MountEntry{{
-		Name:    "/dev/shm/snap.private-shm_two",
+		Name:    filepath.Join(dirs.GlobalRootDir, "/dev/shm/snap.private-shm_two"),
 		Dir:     "/dev/shm",
 		Options: []string{"bind", "rw"},
 	}})
@@ -434,6 +481,146 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionStringSlice(c *C) {
 	c.Assert(spec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
 	c.Check(spec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/teachers" r,
 `)
+}
+
+// connectionRepository returns a repository holding the provider, whose slot
+// only reads "teachers", and the consumer, sanitized.
+func (s *SharedMemoryInterfaceSuite) connectionRepository(c *C) (*interfaces.Repository, *interfaces.ConnRef) {
+	repo := interfaces.NewRepository()
+	c.Assert(repo.AddInterface(s.iface), IsNil)
+	slot, _ := s.sanitizedSlot(c, `name: provider
+version: 0
+apps:
+  app:
+    slots: [shmem]
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: my-ipc
+    read: [teachers]
+`, nil, "shmem")
+	c.Assert(repo.AddAppSet(slot.AppSet()), IsNil)
+	c.Assert(repo.AddAppSet(s.plug.AppSet()), IsNil)
+	return repo, &interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "consumer", Name: "my-ipc"},
+		SlotRef: interfaces.SlotRef{Snap: "provider", Name: "shmem"},
+	}
+}
+
+func allowConnection(*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) (bool, error) {
+	return true, nil
+}
+
+// A slot's prepare hook may set attributes that snap.yaml leaves out: they
+// are checked as snap.yaml's are when snapd connects the slot.
+func (s *SharedMemoryInterfaceSuite) TestConnectChecksDynamicAttributes(c *C) {
+	repo, ref := s.connectionRepository(c)
+	for _, t := range []struct {
+		attrs map[string]interface{}
+		err   string
+	}{
+		{map[string]interface{}{"write": []interface{}{"x\" rwlkix, /** rwlkix, \"/y"}},
+			`shared-memory "write" name "x\\" rwlkix, /\*\* rwlkix, \\"/y" cannot contain "\\""`},
+		{map[string]interface{}{"write": []interface{}{"a/b"}}, `shared-memory "write" name "a/b" cannot contain "/"`},
+		{map[string]interface{}{"write": []interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[null\]"`},
+		{map[string]interface{}{"write": "students"}, `shared-memory "write" attribute must be a list of strings, not "students"`},
+		{map[string]interface{}{"read": []interface{}{}}, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
+		{map[string]interface{}{"read": []interface{}{"a\u202eb"}}, `shared-memory "read" name "a\\u202eb" cannot contain invisible character "\\u202e"`},
+		{map[string]interface{}{"read": []interface{}{strings.Repeat("x", 256)}}, `shared-memory "read" name "x+" cannot be longer than 255 bytes, not 256`},
+		{map[string]interface{}{"shared-memory": 42}, `shared-memory "shared-memory" attribute must be a string, not "42"`},
+	} {
+		_, err := repo.Connect(ref, nil, nil, nil, t.attrs, allowConnection)
+		c.Check(err, ErrorMatches, `cannot connect slot "shmem" of snap "provider": `+t.err, Commentf("%v", t.attrs))
+	}
+	c.Check(repo.Interfaces().Connections, HasLen, 0)
+
+	conn, err := repo.Connect(ref, nil, nil, nil, map[string]interface{}{"write": []interface{}{"students"}}, allowConnection)
+	c.Assert(err, IsNil)
+	spec := apparmor.NewSpecification(s.plug.AppSet())
+	c.Assert(spec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), IsNil)
+	c.Check(spec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/students" mrwlk,
+"/{dev,run}/shm/teachers" r,
+`)
+}
+
+// A private plug connects to the system slot, which has no names.
+func (s *SharedMemoryInterfaceSuite) TestConnectPrivatePlugToSystemSlot(c *C) {
+	repo := interfaces.NewRepository()
+	c.Assert(repo.AddInterface(s.iface), IsNil)
+	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
+	c.Assert(repo.AddAppSet(plug.AppSet()), IsNil)
+	c.Assert(repo.AddAppSet(s.systemSlot.AppSet()), IsNil)
+	_, err := repo.Connect(&interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "private-shm", Name: "shared-memory"},
+		SlotRef: interfaces.SlotRef{Snap: "core", Name: "shared-memory"},
+	}, nil, nil, nil, nil, allowConnection)
+	c.Check(err, IsNil)
+}
+
+// snapd does not check connections it reloads from its state, which an
+// older snapd may have stored unchecked: their rules refuse what a
+// connection would.
+func (s *SharedMemoryInterfaceSuite) TestStoredConnectionUncheckedAttributes(c *C) {
+	repo, ref := s.connectionRepository(c)
+	conn, err := repo.Connect(ref, nil, nil, nil, map[string]interface{}{
+		"write": []interface{}{"x\" rwlkix, /** rwlkix, \"/y"},
+	}, nil)
+	c.Assert(err, IsNil)
+	const expected = `shared-memory "write" name .* cannot contain "\\""`
+
+	plugSpec := apparmor.NewSpecification(conn.Plug.AppSet())
+	c.Check(plugSpec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), ErrorMatches, expected)
+	c.Check(plugSpec.SecurityTags(), HasLen, 0)
+
+	slotSpec := apparmor.NewSpecification(conn.Slot.AppSet())
+	c.Check(slotSpec.AddConnectedSlot(s.iface, conn.Plug, conn.Slot), ErrorMatches, expected)
+	c.Check(slotSpec.SecurityTags(), HasLen, 0)
+}
+
+// A slot of semaphores gives both sides glibc's temporary name, once.
+func (s *SharedMemoryInterfaceSuite) TestAppArmorSemaphores(c *C) {
+	slot, _ := s.sanitizedSlot(c, `name: provider
+version: 0
+apps:
+  app:
+    slots: [shmem]
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: my-ipc
+    write: [fastrtps_*, sem.fastrtps_*, sem.other]
+`, nil, "shmem")
+	plugSpec := apparmor.NewSpecification(s.plug.AppSet())
+	c.Assert(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
+	c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/fastrtps_*" mrwlk,
+"/{dev,run}/shm/sem.fastrtps_*" mrwlk,
+"/{dev,run}/shm/sem.other" mrwlk,
+
+`+sharedMemorySemaphoreAppArmor)
+	slotSpec := apparmor.NewSpecification(slot.AppSet())
+	c.Assert(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), IsNil)
+	c.Assert(slotSpec.AddConnectedSlot(s.iface, s.plug, s.slot), IsNil)
+	c.Check(strings.Count(slotSpec.SnippetForTag("snap.provider.app"), sharedMemorySemaphoreAppArmor), Equals, 1)
+	c.Check(sharedMemorySemaphoreAppArmor, testutil.Contains, "\nowner \"/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]\" mrwk,\n")
+}
+
+// Only a "write" name of semaphores needs the temporary name, and a bare
+// "*" already grants it.
+func (s *SharedMemoryInterfaceSuite) TestAppArmorNoSemaphores(c *C) {
+	for _, attrs := range []string{
+		"write: [students]",
+		"read: [sem.foo]",
+		`write: ["*", sem.foo]`,
+		"write: [semaphore, xsem.foo]\n    read: [sem.bar]",
+	} {
+		slot, _ := s.sanitizedSlot(c, "name: provider\nversion: 0\napps:\n  app:\nslots:\n  shmem:\n    interface: shared-memory\n    "+attrs+"\n", nil, "shmem")
+		plugSpec := apparmor.NewSpecification(s.plug.AppSet())
+		c.Assert(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
+		c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Not(testutil.Contains), "sem.[", Commentf(attrs))
+		slotSpec := apparmor.NewSpecification(slot.AppSet())
+		c.Assert(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), IsNil)
+		c.Check(slotSpec.SnippetForTag("snap.provider.app"), Not(testutil.Contains), "sem.[", Commentf(attrs))
+	}
 }
 
 func (s *SharedMemoryInterfaceSuite) TestAutoConnect(c *C) {
