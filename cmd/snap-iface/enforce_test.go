@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -50,6 +51,43 @@ func TestConnectEnforce(t *testing.T) {
 		if !strings.Contains(text.stdout, line) {
 			t.Errorf("connect --enforce: no line %q in:\n%s", line, text.stdout)
 		}
+	}
+}
+
+// TestConnectEnforceSemaphores: glibc creates the ROS 2 example's
+// semaphores on both sides, and only those the slot names.
+func TestConnectEnforceSemaphores(t *testing.T) {
+	// The warnings on stderr are about the snapcraft extensions.
+	r := runIn(t, moduleRoot, "connect", "--json", "--enforce", "testdata/ros2/listener", "testdata/ros2/talker")
+	var report connectReport
+	if err := json.Unmarshal([]byte(r.stdout), &report); r.status != exitOK || err != nil {
+		t.Fatalf("connect --enforce --json: status %d, %v, stderr %q", r.status, err, r.stderr)
+	}
+	if report.Enforce == nil {
+		t.Fatal("connect --enforce --json: no enforce table")
+	}
+	want := map[string]enforce.Outcome{
+		"sem.fastrtps_probe":     {Allowed: true},
+		"sem.not-fastrtps_probe": {Errno: "EACCES"},
+	}
+	found := 0
+	for _, row := range report.Enforce.Rows {
+		w, ok := want[row.Sample]
+		if !ok {
+			if row.Plug.SemOpen != nil || row.Plug.SemCreate != nil {
+				t.Errorf("row %q: sem_open probed on an object that is not a semaphore", row.Sample)
+			}
+			continue
+		}
+		found++
+		for side, access := range map[string]*enforce.Access{"plug": &row.Plug, "slot": row.Slot} {
+			if access == nil || access.SemOpen == nil || access.SemCreate == nil || *access.SemOpen != w || *access.SemCreate != w {
+				t.Errorf("row %q, %s side: %+v; want sem_open and sem_create %v", row.Sample, side, access, w)
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("rows %+v: want the samples %v", report.Enforce.Rows, want)
 	}
 }
 

@@ -82,8 +82,9 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 		"private":   privateScenario(c, probe),
 		"update-ns": updateNSScenario(c, probe),
 		"python":    pythonScenario(c, probe),
+		"semaphore": semaphoreScenario(c, probe),
 	}
-	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python"}
+	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python", "semaphore"}
 	var scenes []*enforce.Scene
 	for _, name := range names {
 		scenes = append(scenes, s.scenarios[name].scene)
@@ -328,6 +329,56 @@ func pythonScenario(c *C, probe string) *scenario {
 }
 
 func (s *kernelSuite) TestPython(c *C) { s.check(c, "python") }
+
+// Semaphores between snaps, Fast DDS style: glibc creates each one under a
+// temporary name, which the slot's "sem." write names bring a rule for.
+func semaphoreScenario(c *C, probe string) *scenario {
+	sc := &scenario{scene: generate(c, "semaphore", probe, []system.Snap{
+		{YAML: []byte(comparisonConsumerYAML)},
+		{YAML: []byte(fmt.Sprintf(comparisonProviderYAML, "    write: [fastrtps_*, sem.fastrtps_*]"))},
+	}, []system.Connection{{PlugSnap: "consumer", Plug: "shmem", SlotSnap: "provider", Slot: "shmem"}})}
+	scene := sc.scene
+	consumer := func(args ...string) int { return scene.App("consumer", "app", args...) }
+	provider := func(args ...string) int { return scene.App("provider", "app", args...) }
+	// The provider creates the semaphore, the consumer opens it; a post
+	// in one process is a wait in the other.
+	sc.allow(provider("sem-create", "/fastrtps_port7411"))
+	sc.allow(consumer("sem-open", "/fastrtps_port7411"))
+	sc.allow(consumer("sem-post", "/fastrtps_port7411"))
+	sc.allow(provider("sem-wait", "/fastrtps_port7411"))
+	sc.allow(provider("sem-post", "/fastrtps_port7411"))
+	sc.allow(consumer("sem-wait", "/fastrtps_port7411"))
+	sc.allow(consumer("sem-unlink", "/fastrtps_port7411"))
+	sc.fail(provider("sem-open", "/fastrtps_port7411"), "ENOENT")
+	// The other way round, with the consumer waiting while the provider
+	// posts.
+	sc.allow(consumer("sem-create", "/fastrtps_port7412"))
+	sc.allow(scene.Background(consumer("sem-wait", "/fastrtps_port7412")))
+	// Not a timing assertion: it only gives the waiter time to block first.
+	scene.Unconfined("", "/usr/bin/sleep", "1")
+	sc.allow(provider("sem-post", "/fastrtps_port7412"))
+	sc.allow(consumer("sem-create", "/fastrtps_port7413"))
+	sc.allow(provider("sem-unlink", "/fastrtps_port7413"))
+	sc.fail(consumer("sem-open", "/fastrtps_port7413"), "ENOENT")
+	// The temporary rule opens nothing else: not another snap's semaphore,
+	// not an object that is not a semaphore, not a temporary name of
+	// another user, not 5 or 7 characters.
+	sc.allow(scene.Unconfined("", "sem-create", "/snap.other.x"))
+	sc.deny(consumer("sem-open", "/snap.other.x"), "open")
+	sc.deny(consumer("sem-create", "/snap.other.y"), "link")
+	sc.allow(scene.Unconfined("", "shm-create", "/Ab12Cd"))
+	sc.deny(consumer("shm-open", "/Ab12Cd", "rw"), "open")
+	sc.allow(scene.Add(uml.Step{Argv: []string{enforce.UpdateNSPath, "sem-create", "/Xy34Zw"}, UID: 1000}))
+	sc.deny(consumer("sem-open", "/Xy34Zw"), "open")
+	sc.deny(consumer("shm-create", "/sem.abcde"), "mknod")
+	sc.deny(consumer("shm-create", "/sem.abcdefg"), "mknod")
+	// What it does let through: a 6-character semaphore of the same user.
+	sc.allow(scene.Unconfined("", "sem-create", "/Zz99Zz"))
+	sc.allow(consumer("sem-open", "/Zz99Zz"))
+	return sc
+}
+
+func (s *kernelSuite) TestSemaphore(c *C) { s.check(c, "semaphore") }
 
 func (s *kernelSuite) TestKernel(c *C) {
 	c.Check(s.report.Kernel, Matches, `6\.1\..*`)

@@ -184,6 +184,13 @@ func (s *Scene) Unconfined(namespace string, argv ...string) int {
 	return s.Add(uml.Step{Argv: argv, Namespace: namespace})
 }
 
+// Background makes a step run beside the ones after it, and returns its
+// index.
+func (s *Scene) Background(step int) int {
+	s.steps[step].Background = true
+	return step
+}
+
 // Steps returns the scene's steps so far, in order.
 func (s *Scene) Steps() []uml.Step {
 	return s.steps
