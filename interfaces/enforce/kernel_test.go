@@ -171,6 +171,10 @@ func referenceScenario(c *C, probe string) *scenario {
 	sc.allow(provider("shm-lock", "/teachers"))
 	sc.deny(provider("shm-open", "/other", "ro"), "open")
 	sc.allow(consumer("shm-unlink", "/students"))
+	// A writable name cannot become an alias of a read-only object:
+	// AppArmor checks that the link's target grants what the name does.
+	sc.deny(consumer("link", "/dev/shm/teachers", "/dev/shm/students"), "link")
+	sc.deny(consumer("link", "/dev/shm/teachers", "/dev/shm/another"), "link")
 	sc.allow(provider("shm-create", "/students"))
 	return sc
 }
@@ -255,6 +259,7 @@ func privateScenario(c *C, probe string) *scenario {
 	sc.fail(app("scratchpad", "shm-open", "/host-object", "ro"), "ENOENT")
 	sc.allow(app("scratchpad", "mkdir", "/dev/shm/sub"))
 	sc.allow(app("scratchpad", "open", "/dev/shm/sub/inner", "create"))
+	sc.allow(app("scratchpad", "link", "/dev/shm/sub/inner", "/dev/shm/inner-link"))
 	sc.allow(app("scratchpad", "sem-create", "/lock"))
 	sc.allow(app("scratchpad", "sem-post", "/lock"))
 	sc.allow(app("scratchpad", "sem-wait", "/lock"))
