@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser run test check fuzz snapd-check bench
+.PHONY: help apparmor-parser user-mode-linux install run test check fuzz snapd-check bench
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -7,17 +7,35 @@ FUZZTIME ?= 10m
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-run: ## preview each example in testdata/: validity, policy, rules and mounts
-	@for ex in reference:provider wildcard:provider private:core; do \
-		echo "== $$ex"; \
-		go run ./cmd/snap-iface connect testdata/$${ex%%:*}/consumer.yaml testdata/$${ex%%:*}/$${ex##*:}.yaml || exit 1; \
+install: ## install snap-iface into GOBIN (default ~/go/bin); needs Go 1.22 or later
+	go install ./cmd/snap-iface
+
+# Each example is the arguments of one "snap-iface connect".
+EXAMPLES := \
+	"testdata/reference/consumer.yaml testdata/reference/provider.yaml" \
+	"testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml" \
+	"testdata/private/consumer.yaml testdata/private/core.yaml" \
+	"testdata/ros2/listener testdata/ros2/talker" \
+	"--check testdata/electron system" \
+	"--plug-publisher acme --slot-publisher acme --slot-granted testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml"
+
+run: apparmor-parser ## preview each example in testdata/: validity, policy, rules and mounts
+	@for ex in $(EXAMPLES); do \
+		echo "== snap-iface connect $$ex"; \
+		go run ./cmd/snap-iface connect $$ex || exit 1; \
 	done
 
 apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing
 	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }
 
-test: apparmor-parser ## run every test; the mount namespace tests need root
+user-mode-linux: ## install Debian's user-mode-linux (an AppArmor kernel as a process) and gcc if missing
+	@command -v linux.uml >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq user-mode-linux; }
+	@command -v gcc >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; }
+
+test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
 	go test -count=1 ./...
 
 check: ## gofmt, go vet and staticcheck

@@ -6,18 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
-	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/interfaces/apparmor"
 	"github.com/snapcore/snapd/interfaces/mount"
-	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
 	"github.com/snapcore/snapd/osutil"
-	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
-	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
 )
 
 // connectReport is the document that "connect --json" prints.
@@ -33,6 +31,8 @@ type connectReport struct {
 	SlotRules *rulesReport  `json:"slot_rules"`
 	// Check is present only with --check.
 	Check *checkReport `json:"check,omitempty"`
+	// Enforce is present only with --enforce.
+	Enforce *enforce.Table `json:"enforce,omitempty"`
 }
 
 type endpointReport struct {
@@ -51,24 +51,11 @@ type endpointReport struct {
 	Attributes map[string]interface{} `json:"attributes"`
 }
 
-type policyReport struct {
-	PlugPublisher string  `json:"plug_publisher"`
-	SlotPublisher string  `json:"slot_publisher"`
-	InstallPlug   verdict `json:"install_plug_snap"`
-	InstallSlot   verdict `json:"install_slot_snap"`
-	Connect       verdict `json:"connect"`
-	AutoConnect   verdict `json:"auto_connect"`
-}
-
-type verdict struct {
-	Allowed bool `json:"allowed"`
-	// Reason is the policy engine's error when not allowed.
-	Reason string `json:"reason"`
-}
-
 type rulesReport struct {
 	AppArmor []taggedSnippet `json:"apparmor"`
-	UpdateNS []string        `json:"update_ns"`
+	// Permissions spells out each AppArmor permission set in the rules.
+	Permissions map[string]string `json:"permissions"`
+	UpdateNS    []string          `json:"update_ns"`
 	// MountProfile holds fstab lines, "" when there are none.
 	MountProfile string `json:"mount_profile"`
 }
@@ -81,27 +68,41 @@ type taggedSnippet struct {
 type checkReport struct {
 	OK       bool     `json:"ok"`
 	Profiles []string `json:"profiles"`
-	Error    string   `json:"error"`
+	// Connected lists the connections the profiles were written for.
+	Connected []string `json:"connected"`
+	Error     string   `json:"error"`
 }
 
 type connectOptions struct {
-	json, check                  bool
-	plugPublisher, slotPublisher string
+	json, check, enforce             bool
+	policy                           policyModel
+	plugInstanceKey, slotInstanceKey string
+}
+
+func connectFlags(opts *connectOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
+	fs.BoolVar(&opts.json, "json", false, "print a JSON document")
+	fs.BoolVar(&opts.check, "check", false, "write the full profiles of both snaps with snapd's backend and compile them with apparmor_parser")
+	fs.BoolVar(&opts.enforce, "enforce", false, "run probes under the full profiles in a User-mode Linux kernel with AppArmor and print the access it grants")
+	fs.StringVar(&opts.policy.plugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
+	fs.StringVar(&opts.policy.slotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
+	fs.BoolVar(&opts.policy.slotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
+	fs.StringVar(&opts.plugInstanceKey, "plug-instance-key", "", "preview the plug snap parallel-installed as NAME_`KEY`")
+	fs.StringVar(&opts.slotInstanceKey, "slot-instance-key", "", "preview the slot snap parallel-installed as NAME_`KEY`")
+	return fs
 }
 
 func runConnect(args []string, stdout io.Writer) (int, error) {
 	var opts connectOptions
-	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
-	fs.BoolVar(&opts.json, "json", false, "print a JSON document")
-	fs.BoolVar(&opts.check, "check", false, "compile the full profiles with apparmor_parser")
-	fs.StringVar(&opts.plugPublisher, "plug-publisher", "", "publisher id of the plug snap")
-	fs.StringVar(&opts.slotPublisher, "slot-publisher", "", "publisher id of the slot snap")
-	args, err := parseFlags(fs, args)
+	args, err := parseFlags(connectFlags(&opts), args)
 	if err != nil {
 		return 0, err
 	}
 	if len(args) != 2 {
-		return 0, fmt.Errorf("connect: want 2 arguments, PLUG_SNAP_YAML[:PLUG] SLOT_SNAP_YAML[:SLOT], got %d", len(args))
+		return 0, fmt.Errorf("connect: want 2 arguments, PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT], got %d", len(args))
+	}
+	if opts.policy.slotGranted && opts.policy.slotPublisher == "" {
+		return 0, fmt.Errorf("connect: --slot-granted needs --slot-publisher: only a snap declaration grants a slot")
 	}
 	plugPath, plugName := splitEndpoint(args[0])
 	slotPath, slotName := splitEndpoint(args[1])
@@ -109,9 +110,22 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	slotFile, err := loadSnapFile(slotPath)
+	if err := plugFile.setInstanceKey(opts.plugInstanceKey); err != nil {
+		return 0, fmt.Errorf("--plug-instance-key: %v", err)
+	}
+	slotFile, err := loadSlotSnap(slotPath)
 	if err != nil {
 		return 0, err
+	}
+	if err := slotFile.setInstanceKey(opts.slotInstanceKey); err != nil {
+		return 0, fmt.Errorf("--slot-instance-key: %v", err)
+	}
+	if plugFile.raw.InstanceName() == slotFile.raw.InstanceName() {
+		if !sameFile(plugFile.path, slotFile.path) {
+			return 0, fmt.Errorf("%s and %s both declare snap %q: give one file for a snap on both sides, or an instance key to preview two installs", plugFile.path, slotFile.path, plugFile.raw.InstanceName())
+		}
+		// One snap is on both sides.
+		slotFile = plugFile
 	}
 	if plugName, err = plugFile.pickPlug(plugName); err != nil {
 		return 0, err
@@ -123,6 +137,11 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if opts.enforce {
+		if report.Enforce, err = enforceTable(report, plugFile, plugName, slotFile, slotName, opts.policy); err != nil {
+			return 0, err
+		}
+	}
 	if opts.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
@@ -133,42 +152,54 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	} else {
 		writeConnectText(stdout, report)
 	}
-	if report.Policy == nil || (report.Check != nil && !report.Check.OK) {
-		return exitFindings, nil
+	return report.status(), nil
+}
+
+// loadSlotSnap loads the slot side: a file, or "system" for the snapd snap
+// of a classic system.
+func loadSlotSnap(path string) (*snapFile, error) {
+	if path == systemArgument {
+		return systemSnapFile(), nil
 	}
-	return exitOK, nil
+	return loadSnapFile(path)
+}
+
+// status is the exit status for the report: findings when a shared-memory
+// declaration is invalid, when the connection does not happen in the
+// modelled install, or when apparmor_parser rejects a profile.
+func (r *connectReport) status() int {
+	if !r.Plug.Valid || !r.Slot.Valid || r.Policy == nil || r.Policy.Connected == notConnected || (r.Check != nil && !r.Check.OK) {
+		return exitFindings
+	}
+	return exitOK
 }
 
 func buildConnectReport(plugFile *snapFile, plugName string, slotFile *snapFile, slotName string, opts connectOptions) (*connectReport, error) {
 	report := &connectReport{
-		Version: 1,
-		Plug:    endpoint(plugFile, plugName),
-		Slot:    endpoint(slotFile, slotName),
+		Version: 2,
+		Plug:    endpoint(plugFile, plugName, false),
+		Slot:    endpoint(slotFile, slotName, true),
 	}
 	plugInfo := plugFile.sanitized.Plugs[plugName]
 	slotInfo := slotFile.sanitized.Slots[slotName]
 	if plugInfo == nil || slotInfo == nil {
 		return report, nil
 	}
-	report.Plug.Attributes = plugInfo.Attrs
-	report.Slot.Attributes = slotInfo.Attrs
-	report.Slot.Implicit = isSystemSnap(slotInfo.Snap)
-	if report.Slot.Attributes == nil {
-		report.Slot.Attributes = map[string]interface{}{}
-	}
 
 	plugSet, err := interfaces.NewSnapAppSet(plugInfo.Snap, nil)
 	if err != nil {
 		return nil, err
 	}
-	slotSet, err := interfaces.NewSnapAppSet(slotInfo.Snap, nil)
-	if err != nil {
-		return nil, err
+	slotSet := plugSet
+	if slotInfo.Snap != plugInfo.Snap {
+		if slotSet, err = interfaces.NewSnapAppSet(slotInfo.Snap, nil); err != nil {
+			return nil, err
+		}
 	}
 	plug := interfaces.NewConnectedPlug(plugInfo, plugSet, nil, nil)
 	slot := interfaces.NewConnectedSlot(slotInfo, slotSet, nil, nil)
 
-	if report.Policy, err = checkPolicy(plug, slot, opts); err != nil {
+	if report.Policy, err = checkPolicy(plug, slot, opts.policy); err != nil {
 		return nil, err
 	}
 	iface := sharedMemoryInterface()
@@ -189,14 +220,16 @@ func buildConnectReport(plugFile *snapFile, plugName string, slotFile *snapFile,
 		return nil, fmt.Errorf("cannot compute the rules of slot %q: %v", slotName, err)
 	}
 	if opts.check {
-		report.Check = checkProfiles(plugFile, plugName, slotFile, slotName)
+		report.Check = checkProfiles(plugFile, plugName, slotFile, slotName, opts.policy)
 	}
 	return report, nil
 }
 
-func endpoint(f *snapFile, name string) endpointReport {
+// endpoint reports a plug or slot: its attributes are null when the
+// sanitizer rejected it, whatever the other side is.
+func endpoint(f *snapFile, name string, isSlot bool) endpointReport {
 	bad := f.badSharedMemory()
-	return endpointReport{
+	e := endpointReport{
 		File:     f.path,
 		Snap:     f.raw.InstanceName(),
 		SnapType: string(f.raw.Type()),
@@ -204,6 +237,50 @@ func endpoint(f *snapFile, name string) endpointReport {
 		Valid:    len(bad) == 0,
 		Errors:   bad,
 	}
+	var attrs map[string]interface{}
+	switch {
+	case isSlot && f.sanitized.Slots[name] != nil:
+		attrs = f.sanitized.Slots[name].Attrs
+		e.Implicit = isSystemSnap(f.sanitized)
+	case !isSlot && f.sanitized.Plugs[name] != nil:
+		attrs = f.sanitized.Plugs[name].Attrs
+	default:
+		return e
+	}
+	e.Attributes = map[string]interface{}{}
+	for key, value := range attrs {
+		e.Attributes[key] = jsonSafe(value)
+	}
+	return e
+}
+
+// jsonSafe returns a copy of an attribute value that JSON can hold: YAML's
+// .nan, .inf and -.inf become those strings.
+func jsonSafe(value interface{}) interface{} {
+	switch v := value.(type) {
+	case float64:
+		switch {
+		case math.IsNaN(v):
+			return ".nan"
+		case math.IsInf(v, 1):
+			return ".inf"
+		case math.IsInf(v, -1):
+			return "-.inf"
+		}
+	case map[string]interface{}:
+		safe := make(map[string]interface{}, len(v))
+		for key, item := range v {
+			safe[key] = jsonSafe(item)
+		}
+		return safe
+	case []interface{}:
+		safe := make([]interface{}, len(v))
+		for i, item := range v {
+			safe[i] = jsonSafe(item)
+		}
+		return safe
+	}
+	return value
 }
 
 // sharedMemoryInterface returns our registry's shared-memory interface.
@@ -214,55 +291,6 @@ func sharedMemoryInterface() interfaces.Interface {
 		}
 	}
 	panic("internal error: the registry has no shared-memory interface")
-}
-
-// checkPolicy asks snapd's policy engine about the connection, against the
-// base declaration of our registry.
-func checkPolicy(plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot, opts connectOptions) (*policyReport, error) {
-	base, err := policy.BaseDeclaration(builtin.Interfaces())
-	if err != nil {
-		return nil, err
-	}
-	plugDecl, err := snapDeclaration(plug.Snap(), opts.plugPublisher)
-	if err != nil {
-		return nil, fmt.Errorf("--plug-publisher: %v", err)
-	}
-	slotDecl, err := snapDeclaration(slot.Snap(), opts.slotPublisher)
-	if err != nil {
-		return nil, fmt.Errorf("--slot-publisher: %v", err)
-	}
-	plugInstall := snapdpolicy.InstallCandidate{Snap: plug.Snap(), SnapDeclaration: plugDecl, BaseDeclaration: base}
-	slotInstall := snapdpolicy.InstallCandidate{Snap: slot.Snap(), SnapDeclaration: slotDecl, BaseDeclaration: base}
-	conn := snapdpolicy.ConnectCandidate{
-		Plug:                plug,
-		PlugSnapDeclaration: plugDecl,
-		Slot:                slot,
-		SlotSnapDeclaration: slotDecl,
-		BaseDeclaration:     base,
-	}
-	_, autoErr := conn.CheckAutoConnect()
-	return &policyReport{
-		PlugPublisher: opts.plugPublisher,
-		SlotPublisher: opts.slotPublisher,
-		InstallPlug:   verdictOf(plugInstall.Check()),
-		InstallSlot:   verdictOf(slotInstall.Check()),
-		Connect:       verdictOf(conn.Check()),
-		AutoConnect:   verdictOf(autoErr),
-	}, nil
-}
-
-func snapDeclaration(info *snap.Info, publisher string) (*asserts.SnapDeclaration, error) {
-	if publisher == "" {
-		return nil, nil
-	}
-	return policy.SnapDeclaration(info.SnapName(), publisher)
-}
-
-func verdictOf(err error) verdict {
-	if err != nil {
-		return verdict{Reason: err.Error()}
-	}
-	return verdict{Allowed: true}
 }
 
 // rules runs add on fresh specifications of snapd's AppArmor and mount
@@ -277,9 +305,13 @@ func rules(set *interfaces.SnapAppSet, add func(*apparmor.Specification, *mount.
 	if report.UpdateNS == nil {
 		report.UpdateNS = []string{}
 	}
+	var snippets []string
 	for _, tag := range aa.SecurityTags() {
-		report.AppArmor = append(report.AppArmor, taggedSnippet{Tag: tag, Snippet: aa.SnippetForTag(tag)})
+		snippet := aa.SnippetForTag(tag)
+		report.AppArmor = append(report.AppArmor, taggedSnippet{Tag: tag, Snippet: snippet})
+		snippets = append(snippets, snippet)
 	}
+	report.Permissions = permissionsIn(snippets)
 	var fstab bytes.Buffer
 	profile := osutil.MountProfile{Entries: m.MountEntries()}
 	if _, err := profile.WriteTo(&fstab); err != nil {
@@ -297,21 +329,49 @@ func writeConnectText(w io.Writer, r *connectReport) {
 		return
 	}
 	p := r.Policy
-	fmt.Fprintf(w, "\nPolicy (%s):\n", publishers(p))
+	fmt.Fprintf(w, "\nPolicy, %s:\n", p.Install)
 	fmt.Fprintf(w, "  install %s: %s\n", r.Plug.Snap, verdictText(p.InstallPlug))
-	fmt.Fprintf(w, "  install %s: %s\n", r.Slot.Snap, verdictText(p.InstallSlot))
-	fmt.Fprintf(w, "  connect: %s\n", verdictText(p.Connect))
+	if r.Slot.Snap != r.Plug.Snap {
+		fmt.Fprintf(w, "  install %s: %s\n", r.Slot.Snap, verdictText(p.InstallSlot))
+	}
+	fmt.Fprintf(w, "  snap connect: %s\n", verdictText(p.Connect))
 	fmt.Fprintf(w, "  auto-connect: %s\n", verdictText(p.AutoConnect))
+	switch p.Connected {
+	case connectedAuto:
+		fmt.Fprintf(w, "  result: connected automatically\n")
+		fmt.Fprintf(w, "\nRules granted once connected:\n")
+	case connectedManual:
+		fmt.Fprintf(w, "  result: connected by snap connect %s\n", snapConnectArgs(r))
+		fmt.Fprintf(w, "\nRules granted once connected:\n")
+	default:
+		fmt.Fprintf(w, "  result: not connected in this install\n")
+		fmt.Fprintf(w, "\nRules a connection would grant (NOT granted in this install):\n")
+	}
 	writeRulesText(w, "plug", r.Plug.Snap, r.PlugRules)
 	writeRulesText(w, "slot", r.Slot.Snap, r.SlotRules)
 	if c := r.Check; c != nil {
 		fmt.Fprintf(w, "\napparmor_parser:\n")
 		if c.OK {
+			fmt.Fprintf(w, "  connections made:\n")
+			for _, conn := range c.Connected {
+				fmt.Fprintf(w, "    %s\n", conn)
+			}
 			fmt.Fprintf(w, "  compiled %d profiles: %s\n", len(c.Profiles), strings.Join(c.Profiles, ", "))
 		} else {
 			fmt.Fprintf(w, "  rejected: %s\n", c.Error)
 		}
 	}
+	writeEnforceText(w, r.Enforce)
+}
+
+// snapConnectArgs are the arguments of "snap connect" for the connection;
+// the system slot is written ":NAME", as snap connect takes it.
+func snapConnectArgs(r *connectReport) string {
+	slot := r.Slot.Snap + ":" + r.Slot.Name
+	if r.Slot.Implicit {
+		slot = ":" + r.Slot.Name
+	}
+	return r.Plug.Snap + ":" + r.Plug.Name + " " + slot
 }
 
 func writeEndpointText(w io.Writer, kind string, e endpointReport) {
@@ -334,6 +394,17 @@ func writeEndpointText(w io.Writer, kind string, e endpointReport) {
 	}
 }
 
+func verdictText(v verdict) string {
+	switch {
+	case v.Allowed && v.Reason != "":
+		return "allowed: " + v.Reason
+	case v.Allowed:
+		return "allowed"
+	default:
+		return "denied: " + v.Reason
+	}
+}
+
 // attributesText renders attributes in name order, values as JSON.
 func attributesText(attrs map[string]interface{}) string {
 	if len(attrs) == 0 {
@@ -346,27 +417,6 @@ func attributesText(attrs map[string]interface{}) string {
 	return string(out)
 }
 
-func publishers(p *policyReport) string {
-	if p.PlugPublisher == "" && p.SlotPublisher == "" {
-		return "no snap declarations"
-	}
-	return fmt.Sprintf("plug publisher %s, slot publisher %s", orNone(p.PlugPublisher), orNone(p.SlotPublisher))
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
-
-func verdictText(v verdict) string {
-	if v.Allowed {
-		return "allowed"
-	}
-	return "denied: " + v.Reason
-}
-
 func writeRulesText(w io.Writer, side, snapName string, r *rulesReport) {
 	fmt.Fprintf(w, "\nAppArmor rules, %s side (%s):\n", side, snapName)
 	if len(r.AppArmor) == 0 {
@@ -375,6 +425,9 @@ func writeRulesText(w io.Writer, side, snapName string, r *rulesReport) {
 	for _, s := range r.AppArmor {
 		fmt.Fprintf(w, "  %s:\n", s.Tag)
 		writeIndented(w, s.Snippet, "    ")
+	}
+	if len(r.Permissions) > 0 {
+		fmt.Fprintf(w, "  permissions: %s\n", permissionsText(r.Permissions))
 	}
 	fmt.Fprintf(w, "snap-update-ns rules, %s side:\n", side)
 	if len(r.UpdateNS) == 0 {

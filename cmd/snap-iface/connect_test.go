@@ -16,10 +16,17 @@ import (
 // the module root.
 var examples = []struct {
 	name, plug, slot string
+	// warnings counts the lines expected on stderr.
+	warnings int
+	flags    []string
 }{
-	{"reference", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml"},
-	{"wildcard", "testdata/wildcard/consumer.yaml", "testdata/wildcard/provider.yaml"},
-	{"private", "testdata/private/consumer.yaml", "testdata/private/core.yaml"},
+	{"reference", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml", 0, nil},
+	{"wildcard", "testdata/wildcard/consumer.yaml", "testdata/wildcard/provider.yaml", 0, nil},
+	{"private", "testdata/private/consumer.yaml", "testdata/private/core.yaml", 0, nil},
+	// snapcraft projects, with extensions that are not expanded.
+	{"ros2", "testdata/ros2/listener", "testdata/ros2/talker", 2, nil},
+	{"electron", "testdata/electron", "system", 0, nil},
+	{"brand-store", "testdata/brand-store/dashboard.yaml", "testdata/brand-store/gateway.yaml", 0, []string{"--plug-publisher", "acme", "--slot-publisher", "acme", "--slot-granted"}},
 }
 
 func TestConnectGolden(t *testing.T) {
@@ -31,10 +38,10 @@ func TestConnectGolden(t *testing.T) {
 			{"txt", nil},
 			{"json", []string{"--json"}},
 		} {
-			args := append(append([]string{"connect"}, format.flags...), ex.plug, ex.slot)
+			args := append(append(append([]string{"connect"}, format.flags...), ex.flags...), ex.plug, ex.slot)
 			r := runIn(t, moduleRoot, args...)
-			if r.status != exitOK || r.stderr != "" {
-				t.Errorf("snap-iface %q: status %d, stderr %q", args, r.status, r.stderr)
+			if r.status != exitOK || strings.Count(r.stderr, "snap-iface: warning: ") != ex.warnings || strings.Count(r.stderr, "\n") != ex.warnings {
+				t.Errorf("snap-iface %q: status %d, stderr %q; want 0 and %d warnings", args, r.status, r.stderr, ex.warnings)
 				continue
 			}
 			golden.File(t, filepath.Join("testdata", "connect-"+ex.name+"."+format.ext), r.stdout)
@@ -58,32 +65,76 @@ func connectJSON(t *testing.T, dir string, wantStatus int, args ...string) conne
 
 func TestConnectPublishers(t *testing.T) {
 	ex := examples[0]
+	local := "installed locally, snapd checks only that a snap of its type may have its slots"
+	superPrivileged := `slot "shmem" is super-privileged: the store must grant it in the snap declaration of provider (preview that with --slot-granted)`
 	for _, tc := range []struct {
-		plugPublisher, slotPublisher string
-		autoConnect                  bool
-		autoConnectReason            string
-	}{
-		{"", "", false, `auto-connection not allowed by plug rule of interface "shared-memory"`},
-		{"pub1", "pub1", true, ""},
-		{"pub1", "pub2", false, `auto-connection not allowed by plug rule of interface "shared-memory"`},
-	} {
-		args := []string{ex.plug, ex.slot}
-		if tc.plugPublisher != "" {
-			args = append(args, "--plug-publisher", tc.plugPublisher, "--slot-publisher", tc.slotPublisher)
-		}
-		p := connectJSON(t, moduleRoot, exitOK, args...).Policy
-		want := &policyReport{
-			PlugPublisher: tc.plugPublisher,
-			SlotPublisher: tc.slotPublisher,
-			InstallPlug:   verdict{Allowed: true},
-			// The slot is super-privileged: only a grant in the snap
-			// declaration allows it.
-			InstallSlot: verdict{Reason: `installation denied by "shmem" slot rule of interface "shared-memory"`},
+		summary string
+		flags   []string
+		status  int
+		want    policyReport
+	}{{
+		summary: "local install: snap connect skips the connection policy",
+		status:  exitOK,
+		want: policyReport{
+			Install:     "local install (snap install --dangerous, no snap declarations)",
+			InstallPlug: verdict{Allowed: true, Reason: local},
+			InstallSlot: verdict{Allowed: true, Reason: local},
 			Connect:     verdict{Allowed: true},
-			AutoConnect: verdict{Allowed: tc.autoConnect, Reason: tc.autoConnectReason},
-		}
-		if !reflect.DeepEqual(p, want) {
-			t.Errorf("publishers %q, %q: policy %+v, want %+v", tc.plugPublisher, tc.slotPublisher, p, want)
+			AutoConnect: verdict{
+				Reason:      "a plug auto-connects only to a slot of its own publisher, and a locally installed snap has none: use snap connect",
+				PolicyError: `auto-connection not allowed by plug rule of interface "shared-memory"`,
+			},
+			Connected: connectedManual,
+		},
+	}, {
+		summary: "store, one publisher: the slot is not granted",
+		flags:   []string{"--plug-publisher", "pub1", "--slot-publisher", "pub1"},
+		status:  exitFindings,
+		want: policyReport{
+			Install:       "store (plug snap by pub1, slot snap by pub1)",
+			PlugPublisher: "pub1",
+			SlotPublisher: "pub1",
+			InstallPlug:   verdict{Allowed: true},
+			InstallSlot:   verdict{Reason: superPrivileged, PolicyError: `installation denied by "shmem" slot rule of interface "shared-memory"`},
+			Connect:       verdict{Allowed: true},
+			AutoConnect:   verdict{Allowed: true},
+		},
+	}, {
+		summary: "store, two publishers",
+		flags:   []string{"--plug-publisher", "pub1", "--slot-publisher", "pub2"},
+		status:  exitFindings,
+		want: policyReport{
+			Install:       "store (plug snap by pub1, slot snap by pub2)",
+			PlugPublisher: "pub1",
+			SlotPublisher: "pub2",
+			InstallPlug:   verdict{Allowed: true},
+			InstallSlot:   verdict{Reason: superPrivileged, PolicyError: `installation denied by "shmem" slot rule of interface "shared-memory"`},
+			Connect:       verdict{Allowed: true},
+			AutoConnect: verdict{
+				Reason:      "a plug auto-connects only to a slot of its own publisher, and the plug snap is by pub1, the slot snap by pub2: use snap connect",
+				PolicyError: `auto-connection not allowed by plug rule of interface "shared-memory"`,
+			},
+		},
+	}, {
+		summary: "store, the slot granted: auto-connects from any publisher",
+		flags:   []string{"--plug-publisher", "pub1", "--slot-publisher", "pub2", "--slot-granted"},
+		status:  exitOK,
+		want: policyReport{
+			Install:       "store (plug snap by pub1, slot snap by pub2, whose snap declaration grants the slot)",
+			PlugPublisher: "pub1",
+			SlotPublisher: "pub2",
+			SlotGranted:   true,
+			InstallPlug:   verdict{Allowed: true},
+			InstallSlot:   verdict{Allowed: true},
+			Connect:       verdict{Allowed: true},
+			AutoConnect:   verdict{Allowed: true},
+			Connected:     connectedAuto,
+		},
+	}} {
+		args := append(append([]string{}, tc.flags...), ex.plug, ex.slot)
+		p := connectJSON(t, moduleRoot, tc.status, args...).Policy
+		if !reflect.DeepEqual(*p, tc.want) {
+			t.Errorf("%s: policy\n%+v\nwant\n%+v", tc.summary, *p, tc.want)
 		}
 	}
 }
@@ -92,9 +143,29 @@ func TestConnectIdentifiersDiffer(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"consumer.yaml": "name: consumer\nversion: 1\nplugs:\n  ipc:\n    interface: shared-memory\n    shared-memory: other\n",
 	})
-	p := connectJSON(t, dir, exitOK, "consumer.yaml", filepath.Join(moduleRoot, examples[0].slot)).Policy
-	if p.Connect.Allowed || !strings.Contains(p.Connect.Reason, "connection not allowed") {
-		t.Errorf("connect verdict %+v, want a denial", p.Connect)
+	slot := filepath.Join(moduleRoot, examples[0].slot)
+	reason := "plug identifier other does not match slot identifier my-ipc"
+	// Installed locally, snap connect checks no connection policy.
+	p := connectJSON(t, dir, exitOK, "consumer.yaml", slot).Policy
+	if !p.Connect.Allowed || !strings.HasSuffix(p.Connect.Reason, "from the store it would be denied: "+reason) || p.Connected != connectedManual {
+		t.Errorf("local install: policy %+v, want snap connect allowed, with the store's reason", p)
+	}
+	p = connectJSON(t, dir, exitFindings, "--plug-publisher", "pub", "--slot-publisher", "pub", "consumer.yaml", slot).Policy
+	if p.Connect.Allowed || p.Connect.Reason != reason || p.AutoConnect.Reason != reason || p.Connected != notConnected {
+		t.Errorf("store: policy %+v, want a denial: %s", p, reason)
+	}
+	r := runIn(t, dir, "connect", "--plug-publisher", "pub", "--slot-publisher", "pub", "consumer.yaml", slot)
+	for _, want := range []string{"  snap connect: denied: " + reason + "\n", "  result: not connected in this install\n", "Rules a connection would grant (NOT granted in this install):\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("store: output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestConnectPrivatePlugToAppSlot(t *testing.T) {
+	p := connectJSON(t, moduleRoot, exitFindings, "--plug-publisher", "pub", "--slot-publisher", "pub", examples[2].plug, examples[0].slot).Policy
+	if want := "private plugs connect only to the system slot"; p.Connect.Reason != want || p.AutoConnect.Reason != want {
+		t.Errorf("policy %+v, want the reason %q", p, want)
 	}
 }
 
@@ -123,6 +194,82 @@ func TestConnectNamedEndpoints(t *testing.T) {
 	}
 }
 
+func TestConnectCheck(t *testing.T) {
+	if _, err := os.Stat("/usr/sbin/apparmor_parser"); err != nil {
+		if _, err := os.Stat("/sbin/apparmor_parser"); err != nil {
+			t.Fatalf("connect --check needs apparmor_parser: install Debian's apparmor package")
+		}
+	}
+	for _, tc := range []struct {
+		example   int
+		profiles  []string
+		connected []string
+	}{
+		{0, []string{"snap-update-ns.consumer", "snap-update-ns.provider", "snap.consumer.client", "snap.provider.server"}, []string{"consumer:my-ipc provider:shmem (shared-memory, requested)"}},
+		{2, []string{"snap-update-ns.scratchpad", "snap.scratchpad.worker"}, []string{"scratchpad:shared-memory core:shared-memory (shared-memory, auto-connected, requested)"}},
+	} {
+		ex := examples[tc.example]
+		report := connectJSON(t, moduleRoot, exitOK, "--check", ex.plug, ex.slot)
+		want := &checkReport{OK: true, Profiles: tc.profiles, Connected: tc.connected}
+		if !reflect.DeepEqual(report.Check, want) {
+			t.Errorf("%s: check %+v, want %+v", ex.name, report.Check, want)
+		}
+		r := runIn(t, moduleRoot, "connect", "--check", ex.plug, ex.slot)
+		wantText := fmt.Sprintf("\n  compiled %d profiles: %s\n", len(tc.profiles), strings.Join(tc.profiles, ", "))
+		if !strings.HasSuffix(r.stdout, wantText) {
+			t.Errorf("%s: text output does not end with %q:\n%s", ex.name, wantText, r.stdout)
+		}
+	}
+}
+
+func TestConnectSystemArgument(t *testing.T) {
+	report := connectJSON(t, moduleRoot, exitOK, examples[2].plug, "system")
+	if s := report.Slot; s.Snap != "snapd" || s.Name != "shared-memory" || !s.Implicit || s.SnapType != "snapd" {
+		t.Errorf("slot %+v, want the implicit system slot of the snapd snap", s)
+	}
+	if report.Policy.Connected != connectedAuto {
+		t.Errorf("policy %+v, want auto-connected", report.Policy)
+	}
+}
+
+func TestConnectInstanceKeys(t *testing.T) {
+	report := connectJSON(t, moduleRoot, exitOK, "--plug-instance-key", "foo", examples[2].plug, "system")
+	if report.Plug.Snap != "scratchpad_foo" {
+		t.Errorf("plug snap %q, want scratchpad_foo", report.Plug.Snap)
+	}
+	if got, want := report.PlugRules.MountProfile, "/dev/shm/snap.scratchpad_foo /dev/shm none bind,rw 0 0\n"; got != want {
+		t.Errorf("mount profile %q, want %q", got, want)
+	}
+	ex := examples[0]
+	report = connectJSON(t, moduleRoot, exitOK, "--plug-instance-key", "a", "--slot-instance-key", "b", ex.plug, ex.slot)
+	if report.Plug.Snap != "consumer_a" || report.Slot.Snap != "provider_b" || report.PlugRules.AppArmor[0].Tag != "snap.consumer_a.client" {
+		t.Errorf("plug %q, slot %q, tag %q; want consumer_a, provider_b, snap.consumer_a.client", report.Plug.Snap, report.Slot.Snap, report.PlugRules.AppArmor[0].Tag)
+	}
+}
+
+// A snap both plug and slot side, as the ROS 2 talker connects its own
+// plug to its own slot: its installation verdict is printed once.
+func TestConnectOneSnapBothSides(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"talker.yaml": `name: talker
+version: 1
+apps:
+  talker: {command: bin/talker, plugs: [dds-plug], slots: [dds-slot]}
+plugs:
+  dds-plug: {interface: shared-memory, shared-memory: dds}
+slots:
+  dds-slot: {interface: shared-memory, shared-memory: dds, write: ["fastrtps_*"]}
+`,
+	})
+	r := runIn(t, dir, "connect", "talker.yaml", "talker.yaml")
+	if r.status != exitOK || r.stderr != "" {
+		t.Fatalf("status %d, stderr %q", r.status, r.stderr)
+	}
+	if n := strings.Count(r.stdout, "  install talker: "); n != 1 {
+		t.Errorf("installation verdict printed %d times, want once:\n%s", n, r.stdout)
+	}
+}
+
 func TestConnectInvalidDeclaration(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"consumer.yaml": `name: consumer
@@ -133,8 +280,15 @@ plugs:
     private: "yes"
   files: home
 `,
+		"two.yaml": `name: two
+version: 1
+plugs:
+  good: {interface: shared-memory, shared-memory: my-ipc}
+  bad: {interface: shared-memory, private: "yes"}
+`,
 	})
-	r := runIn(t, dir, "connect", "consumer.yaml", filepath.Join(moduleRoot, examples[0].slot))
+	slot := filepath.Join(moduleRoot, examples[0].slot)
+	r := runIn(t, dir, "connect", "consumer.yaml", slot)
 	if r.status != exitFindings || r.stderr != "" {
 		t.Fatalf("status %d, stderr %q; want %d", r.status, r.stderr, exitFindings)
 	}
@@ -147,7 +301,7 @@ plugs:
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	report := connectJSON(t, dir, exitFindings, "consumer.yaml", filepath.Join(moduleRoot, examples[0].slot))
+	report := connectJSON(t, dir, exitFindings, "consumer.yaml", slot)
 	// The home plug is not ours to judge: only shared-memory errors count.
 	wantErrors := []badInterface{{"my-ipc", `shared-memory "private" attribute must be a bool, not "yes"`}}
 	if report.Plug.Valid || !reflect.DeepEqual(report.Plug.Errors, wantErrors) {
@@ -156,31 +310,144 @@ plugs:
 	if report.Plug.Attributes != nil || report.Policy != nil || report.PlugRules != nil || report.SlotRules != nil {
 		t.Errorf("report of a rejected plug has attributes, policy or rules: %+v", report)
 	}
+	// The slot is valid whatever the plug is.
+	report = connectJSON(t, dir, exitFindings, "consumer.yaml", "system")
+	if s := report.Slot; !s.Implicit || s.Attributes == nil {
+		t.Errorf("system slot %+v, want implicit with no attributes", s)
+	}
+	// The plug asked for is valid, but another shared-memory plug of its
+	// snap is not: snapd would install the snap without it.
+	report = connectJSON(t, dir, exitFindings, "two.yaml:good", slot)
+	if report.Plug.Valid || report.Policy == nil {
+		t.Errorf("plug %+v, policy %+v; want invalid, with the preview", report.Plug, report.Policy)
+	}
 }
 
-func TestConnectCheck(t *testing.T) {
-	if _, err := os.Stat("/usr/sbin/apparmor_parser"); err != nil {
-		if _, err := os.Stat("/sbin/apparmor_parser"); err != nil {
-			t.Fatalf("connect --check needs apparmor_parser: install Debian's apparmor package")
+func TestConnectNonFiniteAttributes(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"consumer.yaml": `name: consumer
+version: 1
+plugs:
+  my-ipc: {interface: shared-memory, nan: .nan, inf: .inf, list: [-.inf, 1.5]}
+`,
+	})
+	report := connectJSON(t, dir, exitOK, "consumer.yaml", filepath.Join(moduleRoot, examples[0].slot))
+	want := map[string]interface{}{"nan": ".nan", "inf": ".inf", "list": []interface{}{"-.inf", 1.5}, "shared-memory": "my-ipc", "private": false}
+	if !reflect.DeepEqual(report.Plug.Attributes, want) {
+		t.Errorf("attributes %#v, want %#v", report.Plug.Attributes, want)
+	}
+}
+
+func TestConnectPermissions(t *testing.T) {
+	report := connectJSON(t, moduleRoot, exitOK, examples[0].plug, examples[0].slot)
+	want := map[string]string{"mrwlk": "mmap, read, write, link, lock", "r": "read"}
+	if !reflect.DeepEqual(report.PlugRules.Permissions, want) {
+		t.Errorf("permissions %v, want %v", report.PlugRules.Permissions, want)
+	}
+	r := runIn(t, moduleRoot, "connect", examples[0].plug, examples[0].slot)
+	if want := "  permissions: mrwlk = mmap, read, write, link, lock; r = read\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("output lacks %q:\n%s", want, r.stdout)
+	}
+}
+
+func TestConnectSnapcraft(t *testing.T) {
+	snapcraft := `name: viewer
+base: core22
+adopt-info: viewer
+summary: a viewer
+confinement: strict
+grade: stable
+architectures:
+  - build-on: amd64
+apps:
+  viewer:
+    command: $SNAP/bin/viewer
+    extensions: [gnome]
+    plugs: [frames, network]
+plugs:
+  frames:
+    interface: shared-memory
+    shared-memory: frames
+parts:
+  viewer:
+    plugin: nil
+`
+	dir := t.TempDir()
+	// A snapcraft.yaml is known by its name, or by its parts.
+	for _, path := range []string{"project/snap/snapcraft.yaml", "file/snapcraft.yaml", "hidden/.snapcraft.yaml", "named/viewer.yaml"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, path), []byte(snapcraft), 0644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for _, tc := range []struct {
-		example  int
-		profiles []string
-	}{
-		{0, []string{"snap-update-ns.consumer", "snap-update-ns.provider", "snap.consumer.client", "snap.provider.server"}},
-		{2, []string{"snap-update-ns.scratchpad", "snap.scratchpad.worker"}},
+	slot := filepath.Join(moduleRoot, examples[1].slot) + ":frames"
+	for _, arg := range []string{"project", "file/snapcraft.yaml", "hidden", "named/viewer.yaml"} {
+		r := runIn(t, dir, "connect", "--json", arg, slot)
+		if r.status != exitOK {
+			t.Errorf("%s: status %d, stderr %q", arg, r.status, r.stderr)
+			continue
+		}
+		if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) != 1 || !strings.HasPrefix(r.stderr, "snap-iface: warning: ") || !strings.Contains(r.stderr, `extension "gnome" (apps viewer) is not expanded`) {
+			t.Errorf("%s: stderr %q, want one warning naming the extension", arg, r.stderr)
+		}
+		var report connectReport
+		if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		if report.Plug.Snap != "viewer" || report.PlugRules.AppArmor[0].Tag != "snap.viewer.viewer" {
+			t.Errorf("%s: plug %+v, rules %+v; want the viewer app", arg, report.Plug, report.PlugRules)
+		}
+	}
+}
+
+// A snap as people ship them uses other interfaces too: --check writes its
+// profiles with them, auto-connected as snapd's policy engine decides.
+func TestConnectCheckRealSnap(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"app.yaml": `name: app
+version: 1
+apps:
+  app:
+    command: bin/app
+    plugs: [frames, network, network-bind, home, x11, wayland, opengl, audio-playback, browser-support, removable-media, fonts]
+plugs:
+  frames: {interface: shared-memory}
+  fonts: {interface: content, target: $SNAP/fonts, default-provider: fonts-provider}
+`,
+	})
+	report := connectJSON(t, dir, exitOK, "--check", "app.yaml", filepath.Join(moduleRoot, examples[1].slot))
+	if report.Check == nil || !report.Check.OK {
+		t.Fatalf("check %+v, want the profiles compiled", report.Check)
+	}
+	got := strings.Join(report.Check.Connected, "\n")
+	for _, want := range []string{
+		"app:frames sensors:frames (shared-memory, requested)",
+		"app:network snapd:network (network, auto-connected)",
+		"app:x11 snapd:x11 (x11, auto-connected)",
+		"app:opengl snapd:opengl (opengl, auto-connected)",
+		"app:audio-playback snapd:audio-playback (audio-playback, auto-connected)",
 	} {
-		ex := examples[tc.example]
-		report := connectJSON(t, moduleRoot, exitOK, "--check", ex.plug, ex.slot)
-		want := &checkReport{OK: true, Profiles: tc.profiles}
-		if !reflect.DeepEqual(report.Check, want) {
-			t.Errorf("%s: check %+v, want %+v", ex.name, report.Check, want)
+		if !strings.Contains(got, want) {
+			t.Errorf("connections lack %q:\n%s", want, got)
 		}
-		r := runIn(t, moduleRoot, "connect", "--check", ex.plug, ex.slot)
-		wantText := fmt.Sprintf("\napparmor_parser:\n  compiled %d profiles: %s\n", len(tc.profiles), strings.Join(tc.profiles, ", "))
-		if !strings.HasSuffix(r.stdout, wantText) {
-			t.Errorf("%s: text output does not end with %q:\n%s", ex.name, wantText, r.stdout)
+	}
+	// Manual-only interfaces stay unconnected.
+	for _, manual := range []string{"app:removable-media "} {
+		if strings.Contains(got, manual) {
+			t.Errorf("connections hold %q, which snapd connects only by hand:\n%s", manual, got)
 		}
+	}
+}
+
+func TestConnectSlotOnKernel(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"kernel.yaml": "name: kernel\nversion: 1\ntype: kernel\nslots:\n  shm: {interface: shared-memory, shared-memory: my-ipc, write: [a]}\n",
+	})
+	p := connectJSON(t, dir, exitFindings, filepath.Join(moduleRoot, examples[0].plug), "kernel.yaml").Policy
+	want := "a snap of type kernel cannot have a shared-memory slot: only app, gadget, os and snapd snaps can"
+	if p.InstallSlot.Allowed || p.InstallSlot.Reason != want || p.Connected != notConnected {
+		t.Errorf("policy %+v, want the kernel not installed: %s", p, want)
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -13,10 +15,28 @@ import (
 
 const sharedMemory = "shared-memory"
 
-// snapFile is one snap.yaml: its declarations as written, and as our
-// registry's sanitizer leaves them.
+// maxInputSize is the largest input file read. snap.yaml and snapcraft.yaml
+// files are kilobytes; anything larger is refused before it is parsed.
+const maxInputSize = 1 << 20
+
+// snapFileNames are the places a snap's yaml is looked for in a directory,
+// in order: a snapcraft project, then an unpacked snap.
+var snapFileNames = []string{"snap/snapcraft.yaml", "snapcraft.yaml", ".snapcraft.yaml", "meta/snap.yaml", "snap.yaml"}
+
+// systemArgument names snapd's implicit system slot on a classic system.
+const systemArgument = "system"
+
+// systemSnapYAML is the snapd snap, which carries the implicit system slots
+// on a classic system.
+const systemSnapYAML = "name: snapd\nversion: \"1\"\ntype: snapd\n"
+
+// snapFile is one snap: its declarations as written, and as our registry's
+// sanitizer leaves them.
 type snapFile struct {
+	// path is the file read, as given or found in the directory given.
 	path string
+	// yaml is the snap.yaml: the file read, or what snapcraft would write
+	// for a snapcraft.yaml.
 	yaml []byte
 	// raw holds the plugs and slots as written, attributes without defaults.
 	raw *snap.Info
@@ -25,26 +45,89 @@ type snapFile struct {
 	sanitized *snap.Info
 }
 
-// loadSnapFile reads and parses a snap.yaml.
+// loadSnapFile reads a snap.yaml, a snapcraft.yaml, or a directory holding
+// one of them, and validates the snap as snapd does on installation.
 func loadSnapFile(path string) (*snapFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
-	}
-	raw, err := parseSnapYaml(path, data)
+	path, err := findSnapFile(path)
 	if err != nil {
 		return nil, err
 	}
-	sanitized, err := system.ReadSnap(system.Snap{YAML: data}, system.Ours())
+	data, err := readInput(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, err
 	}
-	return &snapFile{path: path, yaml: data, raw: raw, sanitized: sanitized}, nil
+	return parseSnapFile(path, data)
 }
 
-// parseSnapYaml parses a snap.yaml without sanitizing it: snapd's global
-// sanitizer hook is replaced for the call, so that whichever registry set it
-// plays no part.
+// systemSnapFile is the snapd snap of a classic system, with its implicit
+// slots.
+func systemSnapFile() *snapFile {
+	f, err := parseSnapFile(systemArgument, []byte(systemSnapYAML))
+	if err != nil {
+		panic(fmt.Sprintf("internal error: cannot read the snapd snap: %v", err))
+	}
+	return f
+}
+
+func parseSnapFile(path string, data []byte) (*snapFile, error) {
+	f := &snapFile{path: path, yaml: data}
+	if isSnapcraftYAML(path, data) {
+		converted, warnings, err := snapYAMLFromSnapcraft(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		f.yaml = converted
+		for _, w := range warnings {
+			warn("%s: %s", path, w)
+		}
+	}
+	var err error
+	if f.raw, err = parseSnapYaml(path, f.yaml); err != nil {
+		return nil, err
+	}
+	if f.sanitized, err = system.ReadSnap(system.Snap{YAML: f.yaml}, system.Ours()); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return f, nil
+}
+
+// findSnapFile returns path, or for a directory the first of snapFileNames
+// in it.
+func findSnapFile(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil || !info.IsDir() {
+		return path, nil
+	}
+	for _, name := range snapFileNames {
+		candidate := filepath.Join(path, name)
+		if _, err := os.Stat(candidate); err == nil {
+			return candidate, nil
+		}
+	}
+	return "", fmt.Errorf("cannot find a snap in directory %q: it has none of %s", path, strings.Join(snapFileNames, ", "))
+}
+
+// readInput reads a whole file of at most maxInputSize bytes. It never reads
+// more than one byte past the limit, so that /dev/zero is refused too.
+func readInput(path string) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
+	}
+	if len(data) > maxInputSize {
+		return nil, fmt.Errorf("cannot read %s: larger than %d bytes (1 MiB); snap.yaml files are kilobytes", path, maxInputSize)
+	}
+	return data, nil
+}
+
+// parseSnapYaml parses a snap.yaml without sanitizing it, and validates it
+// as snapd does on installation. snapd's global sanitizer hook is replaced
+// for the call, so that whichever registry set it plays no part.
 func parseSnapYaml(path string, data []byte) (*snap.Info, error) {
 	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
 	defer restore()
@@ -55,7 +138,23 @@ func parseSnapYaml(path string, data []byte) (*snap.Info, error) {
 	if err := snap.ValidateName(info.SnapName()); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
+	if err := snap.Validate(info); err != nil {
+		return nil, fmt.Errorf("%s: snapd would refuse to install snap %q: %v", path, info.SnapName(), err)
+	}
 	return info, nil
+}
+
+// setInstanceKey makes the snap a parallel install, name_KEY.
+func (f *snapFile) setInstanceKey(key string) error {
+	if key == "" {
+		return nil
+	}
+	if err := snap.ValidateInstanceName(f.raw.SnapName() + "_" + key); err != nil {
+		return fmt.Errorf("cannot use instance key %q: %v", key, err)
+	}
+	f.raw.InstanceKey = key
+	f.sanitized.InstanceKey = key
+	return nil
 }
 
 // isSystemSnap reports whether the snap carries snapd's implicit slots.
@@ -68,8 +167,8 @@ type badInterface struct {
 }
 
 // badSharedMemory returns the sanitizer's verdicts on the snap's
-// shared-memory plugs and slots, sorted by name. Other interfaces are not
-// this tool's business: our registry knows only shared-memory.
+// shared-memory plugs and slots, sorted by name. The verdicts on other
+// interfaces are not this tool's business.
 func (f *snapFile) badSharedMemory() []badInterface {
 	bad := []badInterface{}
 	for name, msg := range f.sanitized.BadInterfaces {
@@ -92,6 +191,16 @@ func splitEndpoint(arg string) (path, name string) {
 		}
 	}
 	return arg, ""
+}
+
+// sameFile reports whether two paths name one file.
+func sameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	infoA, errA := os.Stat(a)
+	infoB, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(infoA, infoB)
 }
 
 // pickPlug returns the raw shared-memory plug called name, or the only one

@@ -1,18 +1,17 @@
 // Command snap-iface previews, lints and audits shared-memory declarations.
 //
-//	snap-iface connect [--json] [--check] [--plug-publisher ID] [--slot-publisher ID] PLUG_SNAP_YAML[:PLUG] SLOT_SNAP_YAML[:SLOT]
-//	snap-iface lint SNAP_YAML...
+//	snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]
+//	snap-iface lint SNAP...
 //	snap-iface shm-audit [--root DIR] [--snaps NAME,...]
 //
 // connect shows what snapd would decide and generate for one connection:
 // the verdict of the sanitizer, of the policy engine and the security rules
 // of both sides. lint reports what a store reviewer would object to. shm-audit
 // inspects a host's /dev/shm for unsafe private directories and memory left
-// behind by removed snaps.
+// behind by removed snaps. "snap-iface help COMMAND" describes each.
 //
-// Exit status: 0 when all is well, 1 when there are findings (invalid
-// declarations, lint warnings, audit findings, a profile the parser
-// rejects), 2 when the command could not run.
+// Exit status: 0 when all is well, 1 when there are findings, 2 when the
+// command could not run.
 package main
 
 import (
@@ -21,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 )
 
@@ -30,40 +30,112 @@ const (
 	exitUsage    = 2
 )
 
-const usage = `usage:
-  snap-iface connect [--json] [--check] [--plug-publisher ID] [--slot-publisher ID] PLUG_SNAP_YAML[:PLUG] SLOT_SNAP_YAML[:SLOT]
-  snap-iface lint SNAP_YAML...
-  snap-iface shm-audit [--root DIR] [--snaps NAME,...]
-`
+// command is one snap-iface command and its help.
+type command struct {
+	name, synopsis string
+	// about says what it does; exits what each exit status means.
+	about, exits, example string
+	// flags returns the command's flags, for help; nil when it has none.
+	flags func() *flag.FlagSet
+	run   func(args []string, stdout io.Writer) (int, error)
+}
+
+var commands = []command{{
+	name:     "connect",
+	synopsis: "snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]",
+	about: `Shows what snapd would do with one shared-memory connection: whether each
+declaration passes the sanitizer, whether each snap installs and the snaps
+connect in the modelled install (and why not), then the AppArmor rules,
+snap-update-ns rules and mount profile of each side.
+
+A snap is a snap.yaml, a snapcraft.yaml, or a directory holding
+snap/snapcraft.yaml, snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml or
+snap.yaml (files of at most 1 MiB). SLOT_SNAP "system" is snapd's implicit
+system slot on a classic system. The plug or slot name may be left out when
+the snap has one.
+
+The install modelled is local (snap install --dangerous) unless publishers
+are given: then the snaps come from the store with snap declarations.`,
+	exits: `0  the connection happens in the modelled install (automatically or by
+   snap connect), and with --check the profiles compile
+1  it does not (a snap does not install, or the connection is denied), a
+   shared-memory plug or slot of either snap is invalid, or apparmor_parser
+   rejects a profile
+2  the command could not run: unreadable or invalid input, no such plug or
+   slot, a bad flag`,
+	example: `snap-iface connect testdata/ros2/listener testdata/ros2/talker
+snap-iface connect --check testdata/electron system
+snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
+    testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml`,
+	flags: func() *flag.FlagSet { return connectFlags(&connectOptions{}) },
+	run:   runConnect,
+}, {
+	name:     "lint",
+	synopsis: "snap-iface lint SNAP...",
+	about: `Checks shared-memory plugs and slots as a store reviewer would, on the
+attributes as written, and pairs plugs with the slots of the snaps given.
+A snap is given as for connect.`,
+	exits: `0  no findings
+1  findings (errors or warnings)
+2  the command could not run`,
+	example: `snap-iface lint testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml`,
+	run:     runLint,
+}, {
+	name:     "shm-audit",
+	synopsis: "snap-iface shm-audit [--root DIR] [--snaps NAME,...]",
+	about: `Inspects DIR/dev/shm: private directories snap.<instance> that are unsafe,
+and memory left behind by snaps that are not installed (directories
+snap.<instance>, objects snap.<instance>.* and semaphores
+sem.snap.<instance>.*), measured in allocated bytes. It never follows a
+symlink: a symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are
+printed quoted.`,
+	exits: `0  no findings
+1  findings
+2  the command could not run`,
+	example: `snap-iface shm-audit
+snap-iface shm-audit --root /mnt/image --snaps firefox,ros2-talker`,
+	flags: func() *flag.FlagSet { return auditFlags(new(auditOptions)) },
+	run:   runAudit,
+}}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// warningOutput is where the commands print what they could not take into
+// account, one line each.
+var warningOutput io.Writer = os.Stderr
+
 // run executes one command and returns its exit status. Any error that
 // stops the command is printed as one line on stderr.
 func run(args []string, stdout, stderr io.Writer) int {
+	warningOutput = stderr
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "snap-iface: missing command: want connect, lint or shm-audit")
+		fmt.Fprintln(stderr, "snap-iface: missing command: want connect, lint or shm-audit (see snap-iface help)")
 		return exitUsage
 	}
-	var status int
-	var err error
 	switch args[0] {
-	case "connect":
-		status, err = runConnect(args[1:], stdout)
-	case "lint":
-		status, err = runLint(args[1:], stdout)
-	case "shm-audit":
-		status, err = runAudit(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 {
+			if cmd := findCommand(args[1]); cmd != nil {
+				writeCommandHelp(stdout, cmd)
+				return exitOK
+			}
+		}
+		writeUsage(stdout)
 		return exitOK
-	default:
-		err = fmt.Errorf("unknown command %q: want connect, lint or shm-audit", args[0])
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, version())
+		return exitOK
 	}
+	cmd := findCommand(args[0])
+	if cmd == nil {
+		fmt.Fprintf(stderr, "snap-iface: unknown command %q: want connect, lint or shm-audit\n", args[0])
+		return exitUsage
+	}
+	status, err := cmd.run(args[1:], stdout)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
+		writeCommandHelp(stdout, cmd)
 		return exitOK
 	}
 	if err != nil {
@@ -71,6 +143,64 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return status
+}
+
+func findCommand(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+func writeUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage:\n")
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "  %s\n", cmd.synopsis)
+	}
+	fmt.Fprintf(w, "  snap-iface --version\n\nsnap-iface help COMMAND describes a command.\n")
+}
+
+func writeCommandHelp(w io.Writer, cmd *command) {
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", cmd.synopsis, cmd.about)
+	if cmd.flags != nil {
+		fmt.Fprintf(w, "\nFlags:\n")
+		fs := cmd.flags()
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	fmt.Fprintf(w, "\nExit status:\n%s\n\nExample:\n%s\n", indent(cmd.exits), indent(cmd.example))
+}
+
+func indent(text string) string {
+	return "  " + strings.ReplaceAll(text, "\n", "\n  ")
+}
+
+// version names the module version, the commit it was built from when
+// known, and the snapd it was built against.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "snap-iface (unknown version)"
+	}
+	v := "snap-iface " + info.Main.Version
+	for _, setting := range info.Settings {
+		if setting.Key == "vcs.revision" {
+			v += " " + setting.Value
+		}
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == "github.com/snapcore/snapd" {
+			v += ", snapd " + dep.Version
+		}
+	}
+	return v + ", " + info.GoVersion
+}
+
+// warn prints one warning line.
+func warn(format string, args ...interface{}) {
+	fmt.Fprintf(warningOutput, "snap-iface: warning: "+format+"\n", args...)
 }
 
 // parseFlags parses the flags of a command, which may come before, between

@@ -96,6 +96,15 @@ plugs:
   files: home
 `,
 		"no-shm.yaml": "name: no-shm\nversion: 1\nplugs:\n  files: home\n",
+		"same-name.yaml": `name: same-name
+version: 1
+plugs:
+  ipc: {interface: shared-memory}
+slots:
+  ipc: {interface: shared-memory, write: [a]}
+`,
+		"provider-copy.yaml": "name: provider\nversion: 2\nslots:\n  shmem: {interface: shared-memory, write: [b]}\n",
+		"huge.yaml":          "name: huge\nversion: 1\ndescription: " + strings.Repeat("x", maxInputSize) + "\n",
 		"provider.yaml": `name: provider
 version: 1
 slots:
@@ -118,6 +127,7 @@ slots:
 		{[]string{"connect", "two-plugs.yaml", "provider.yaml"}, `snap "two-plugs" (two-plugs.yaml) has 2 shared-memory plugs (first, second): name one as two-plugs.yaml:PLUG`},
 		{[]string{"connect", "two-plugs.yaml:files", "provider.yaml"}, `plug "files" of snap "two-plugs" (two-plugs.yaml) has interface "home", not shared-memory`},
 		{[]string{"connect", "no-shm.yaml", "provider.yaml"}, `snap "no-shm" (no-shm.yaml) has no shared-memory plug`},
+		{[]string{"connect", "provider-copy.yaml", "provider.yaml"}, `snap-iface: provider-copy.yaml and provider.yaml both declare snap "provider": give one file for a snap on both sides, or an instance key to preview two installs`},
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml:missing"}, `snap "provider" (provider.yaml) has no slot "missing"`},
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml:other"}, `slot "other" of snap "provider" (provider.yaml) has interface "content", not shared-memory`},
 		{[]string{"connect", "two-plugs.yaml:first", "no-shm.yaml"}, `snap "no-shm" (no-shm.yaml) has no shared-memory slot`},
@@ -130,7 +140,16 @@ slots:
 		{[]string{"lint", "invalid.yaml"}, "invalid.yaml: cannot parse snap.yaml"},
 		{[]string{"shm-audit", "extra"}, `shm-audit: want no arguments, got "extra"`},
 		{[]string{"shm-audit", "--snaps", "good,Bad"}, `shm-audit: --snaps: invalid snap name: "Bad"`},
-		{[]string{"shm-audit", "--root", "missing-root"}, "cannot inspect shared memory: open missing-root/dev/shm: no such file or directory"},
+		{[]string{"shm-audit", "--root", "missing-root"}, `cannot inspect shared memory: cannot open root "missing-root": no such file or directory`},
+		{[]string{"shm-audit", "--snaps", ""}, "shm-audit: --snaps is empty: name the installed snap instances, or leave it out to read them from /snap"},
+		{[]string{"connect", "/dev/zero", "provider.yaml"}, "cannot read /dev/zero: larger than 1048576 bytes (1 MiB)"},
+		{[]string{"connect", "huge.yaml", "provider.yaml"}, "cannot read huge.yaml: larger than 1048576 bytes (1 MiB)"},
+		{[]string{"lint", "/dev/zero"}, "cannot read /dev/zero: larger than 1048576 bytes (1 MiB)"},
+		{[]string{"connect", ".", "provider.yaml"}, `cannot find a snap in directory ".": it has none of snap/snapcraft.yaml, snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml, snap.yaml`},
+		{[]string{"connect", "same-name.yaml", "provider.yaml"}, `same-name.yaml: snapd would refuse to install snap "same-name": cannot have plug and slot with the same name: "ipc"`},
+		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "--slot-instance-key", "Bad"}, `--slot-instance-key: cannot use instance key "Bad"`},
+		{[]string{"connect", "--slot-granted", "two-plugs.yaml:first", "provider.yaml"}, "connect: --slot-granted needs --slot-publisher"},
+		{[]string{"connect", "two-plugs.yaml:first", "system:other"}, `snap "snapd" (system) has no slot "other"`},
 		{[]string{"shm-audit", "--roots", "/"}, "shm-audit: flag provided but not defined: -roots"},
 	} {
 		if tc.want == "" {
@@ -163,10 +182,36 @@ slots:
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"connect", "-h"}, {"lint", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}} {
 		r := runIn(t, moduleRoot, args...)
 		if r.status != exitOK || !strings.HasPrefix(r.stdout, "usage:\n") || r.stderr != "" {
 			t.Errorf("snap-iface %q: status %d, stdout %q, stderr %q; want usage on stdout", args, r.status, r.stdout, r.stderr)
 		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"connect", "-h"}, []string{"usage: snap-iface connect ", "\nFlags:\n", "  -slot-granted\n", "\nExit status:\n  0  ", "\nExample:\n  snap-iface connect "}},
+		{[]string{"help", "connect"}, []string{"usage: snap-iface connect ", "  -plug-instance-key KEY\n"}},
+		{[]string{"lint", "--help"}, []string{"usage: snap-iface lint ", "\nExit status:\n", "\nExample:\n  snap-iface lint "}},
+		{[]string{"shm-audit", "--help"}, []string{"usage: snap-iface shm-audit ", "  -root DIR\n", "\nExit status:\n", "\nExample:\n  snap-iface shm-audit"}},
+	} {
+		r := runIn(t, moduleRoot, tc.args...)
+		if r.status != exitOK || r.stderr != "" {
+			t.Errorf("snap-iface %q: status %d, stderr %q", tc.args, r.status, r.stderr)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("snap-iface %q: help lacks %q:\n%s", tc.args, want, r.stdout)
+			}
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runIn(t, moduleRoot, "--version")
+	if r.status != exitOK || !strings.HasPrefix(r.stdout, "snap-iface ") || !strings.Contains(r.stdout, ", snapd v0.0.0-20240725183026-98a40cf5b5f2, go1.") {
+		t.Errorf("status %d, stdout %q; want the version, snapd's and Go's", r.status, r.stdout)
 	}
 }
