@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser install run test check fuzz snapd-check bench
+.PHONY: help apparmor-parser user-mode-linux install run test check fuzz snapd-check bench
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -29,7 +29,13 @@ apparmor-parser: ## install Debian's apparmor package if apparmor_parser is miss
 	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }
 
-test: apparmor-parser ## run every test; the mount namespace tests need root
+user-mode-linux: ## install Debian's user-mode-linux (an AppArmor kernel as a process) and gcc if missing
+	@command -v linux.uml >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq user-mode-linux; }
+	@command -v gcc >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; }
+
+test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
 	go test -count=1 ./...
 
 check: ## gofmt, go vet and staticcheck

@@ -110,22 +110,6 @@ func mergedRules(tb testing.TB, slot *snap.SlotInfo) string {
 	return buf.String()
 }
 
-// semaphoreProviderYaml declares what Fast DDS needs: its objects and its
-// semaphores. Ours adds the rule for glibc's temporary semaphore name to
-// snapd's rules; impl=snapd is the same profile without it.
-const semaphoreProviderYaml = `name: provider
-version: "1.0"
-apps:
-  server:
-    command: bin/server
-    slots: [shmem]
-slots:
-  shmem:
-    interface: shared-memory
-    shared-memory: my-ipc
-    write: [fastrtps_*, sem.fastrtps_*]
-`
-
 // parserCase holds a consumer's full profile in each variant measured.
 type parserCase struct {
 	name     string
@@ -152,7 +136,9 @@ func loadParserCases(tb testing.TB, parser string) []parserCase {
 		{"wildcard", readTestdata(tb, "../testdata/wildcard/consumer.yaml"), readTestdata(tb, "../testdata/wildcard/provider.yaml")},
 		{"private-plug", readTestdata(tb, "../testdata/private/consumer.yaml"), readTestdata(tb, "../testdata/private/core.yaml")},
 		{"slot-100-names", []byte(consumerYaml("consumer")), []byte(providerYaml(scaledNames(100)))},
-		{"semaphores", []byte(consumerYaml("consumer")), []byte(semaphoreProviderYaml)},
+		// What Fast DDS declares: ours adds the rule for glibc's temporary
+		// semaphore name to snapd's rules.
+		{"semaphores", []byte(consumerYaml("consumer")), []byte(slotProviderYaml([]string{"fastrtps_*", "sem.fastrtps_*"}, nil))},
 	} {
 		c := newConnection(tb, string(tc.plugYaml), string(tc.slotYaml))
 		snippets := make(map[string]string)

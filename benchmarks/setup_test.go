@@ -118,10 +118,23 @@ func providerYaml(names []string) string {
 	var write, read []string
 	for i, name := range names {
 		if i%2 == 0 {
-			write = append(write, fmt.Sprintf("%q", name))
+			write = append(write, name)
 		} else {
-			read = append(read, fmt.Sprintf("%q", name))
+			read = append(read, name)
 		}
+	}
+	return slotProviderYaml(write, read)
+}
+
+// slotProviderYaml returns a provider whose slot my-ipc writes and reads the
+// given names.
+func slotProviderYaml(write, read []string) string {
+	quote := func(names []string) string {
+		quoted := make([]string, len(names))
+		for i, name := range names {
+			quoted[i] = fmt.Sprintf("%q", name)
+		}
+		return strings.Join(quoted, ", ")
 	}
 	return fmt.Sprintf(`name: provider
 version: "1.0"
@@ -135,7 +148,7 @@ slots:
     shared-memory: my-ipc
     write: [%s]
     read: [%s]
-`, strings.Join(write, ", "), strings.Join(read, ", "))
+`, quote(write), quote(read))
 }
 
 // realisticNames are 8 names, 2 of them globs.

@@ -15,6 +15,7 @@ import (
 	"github.com/snapcore/snapd/osutil"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
 )
 
 // connectReport is the document that "connect --json" prints.
@@ -30,6 +31,8 @@ type connectReport struct {
 	SlotRules *rulesReport  `json:"slot_rules"`
 	// Check is present only with --check.
 	Check *checkReport `json:"check,omitempty"`
+	// Enforce is present only with --enforce.
+	Enforce *enforce.Table `json:"enforce,omitempty"`
 }
 
 type endpointReport struct {
@@ -71,7 +74,7 @@ type checkReport struct {
 }
 
 type connectOptions struct {
-	json, check                      bool
+	json, check, enforce             bool
 	policy                           policyModel
 	plugInstanceKey, slotInstanceKey string
 }
@@ -80,6 +83,7 @@ func connectFlags(opts *connectOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
 	fs.BoolVar(&opts.json, "json", false, "print a JSON document")
 	fs.BoolVar(&opts.check, "check", false, "write the full profiles of both snaps with snapd's backend and compile them with apparmor_parser")
+	fs.BoolVar(&opts.enforce, "enforce", false, "run probes under the full profiles in a User-mode Linux kernel with AppArmor and print the access it grants")
 	fs.StringVar(&opts.policy.plugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
 	fs.StringVar(&opts.policy.slotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
 	fs.BoolVar(&opts.policy.slotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
@@ -132,6 +136,11 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	report, err := buildConnectReport(plugFile, plugName, slotFile, slotName, opts)
 	if err != nil {
 		return 0, err
+	}
+	if opts.enforce {
+		if report.Enforce, err = enforceTable(report, plugFile, plugName, slotFile, slotName, opts.policy); err != nil {
+			return 0, err
+		}
 	}
 	if opts.json {
 		enc := json.NewEncoder(stdout)
@@ -352,6 +361,7 @@ func writeConnectText(w io.Writer, r *connectReport) {
 			fmt.Fprintf(w, "  rejected: %s\n", c.Error)
 		}
 	}
+	writeEnforceText(w, r.Enforce)
 }
 
 // snapConnectArgs are the arguments of "snap connect" for the connection;

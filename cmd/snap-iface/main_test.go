@@ -136,7 +136,7 @@ slots:
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "--slot-publisher", ""}, ""},
 		{[]string{"lint"}, "lint: want at least one SNAP_YAML argument"},
 		{[]string{"lint", "--strict", "provider.yaml"}, "lint: flag provided but not defined: -strict"},
-		{[]string{"lint", "provider.yaml", "missing.yaml"}, "cannot read snap.yaml: open missing.yaml: no such file or directory"},
+		{[]string{"lint", "missing.yaml"}, "cannot read snap.yaml: open missing.yaml: no such file or directory"},
 		{[]string{"lint", "invalid.yaml"}, "invalid.yaml: cannot parse snap.yaml"},
 		{[]string{"shm-audit", "extra"}, `shm-audit: want no arguments, got "extra"`},
 		{[]string{"shm-audit", "--snaps", "good,Bad"}, `shm-audit: --snaps: invalid snap name: "Bad"`},

@@ -91,6 +91,12 @@ slots:
   shared-memory:
 `
 
+// sharedMemoryProviderWith returns a provider whose slot shmem has attrs,
+// YAML lines indented by four spaces.
+func sharedMemoryProviderWith(attrs string) string {
+	return "name: provider\nversion: 0\napps:\n  app:\n    slots: [shmem]\nslots:\n  shmem:\n    interface: shared-memory\n    " + attrs + "\n"
+}
+
 func (s *SharedMemoryInterfaceSuite) SetUpTest(c *C) {
 	s.BaseTest.SetUpTest(c)
 	s.iface = MustInterface("shared-memory")
@@ -154,7 +160,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotAcceptsNames(c *C) {
 		"@", "$x", "é", "日本", "😀", "sem.foo", "snap.other", "a*b*c*d*e",
 		strings.Repeat("x", 255),
 	} {
-		yaml := fmt.Sprintf("name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    write: [%q]\n", name)
+		yaml := sharedMemoryProviderWith(fmt.Sprintf("write: [%q]", name))
 		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
 		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, Commentf("name %q", name))
 	}
@@ -205,7 +211,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 		{`write: [` + strings.Repeat(strings.Repeat("x", 255)+",", 65) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16575`},
 		{`write: [` + strings.Repeat(strings.Repeat("x", 253)+"-*,", 33) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16830`},
 	} {
-		yaml := "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    " + t.attrs + "\n"
+		yaml := sharedMemoryProviderWith(t.attrs)
 		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
 		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
 	}
@@ -225,7 +231,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotNull(c *C) {
 		{"write", []interface{}{[]interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[\[null\]\]"`},
 		{"shared-memory", nil, `shared-memory "shared-memory" attribute must be a string, not "null"`},
 	} {
-		_, slotInfo := MockConnectedSlot(c, "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    read: [ok]\n", nil, "shmem")
+		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith("read: [ok]"), nil, "shmem")
 		slotInfo.Attrs[t.attr] = t.value
 		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("%s: %#v", t.attr, t.value))
 	}
@@ -239,7 +245,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotInvisibleCharacters(c *C) {
 		'\u2029', '\u2060', '\u2066', '\u3000', '\u3164', '\ufe0f', '\ufeff', '\U000e0001',
 	} {
 		name := "a" + string(r) + "b"
-		_, slotInfo := MockConnectedSlot(c, "name: provider\nversion: 0\nslots:\n  shmem:\n    interface: shared-memory\n    read: [ok]\n", nil, "shmem")
+		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith("read: [ok]"), nil, "shmem")
 		slotInfo.Attrs["write"] = []interface{}{name}
 		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches,
 			fmt.Sprintf(`shared-memory "write" name %s cannot contain invisible character %s`,
@@ -488,17 +494,7 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionStringSlice(c *C) {
 func (s *SharedMemoryInterfaceSuite) connectionRepository(c *C) (*interfaces.Repository, *interfaces.ConnRef) {
 	repo := interfaces.NewRepository()
 	c.Assert(repo.AddInterface(s.iface), IsNil)
-	slot, _ := s.sanitizedSlot(c, `name: provider
-version: 0
-apps:
-  app:
-    slots: [shmem]
-slots:
-  shmem:
-    interface: shared-memory
-    shared-memory: my-ipc
-    read: [teachers]
-`, nil, "shmem")
+	slot, _ := s.sanitizedSlot(c, sharedMemoryProviderWith("shared-memory: my-ipc\n    read: [teachers]"), nil, "shmem")
 	c.Assert(repo.AddAppSet(slot.AppSet()), IsNil)
 	c.Assert(repo.AddAppSet(s.plug.AppSet()), IsNil)
 	return repo, &interfaces.ConnRef{
@@ -579,17 +575,7 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionUncheckedAttributes(c *
 
 // A slot of semaphores gives both sides glibc's temporary name, once.
 func (s *SharedMemoryInterfaceSuite) TestAppArmorSemaphores(c *C) {
-	slot, _ := s.sanitizedSlot(c, `name: provider
-version: 0
-apps:
-  app:
-    slots: [shmem]
-slots:
-  shmem:
-    interface: shared-memory
-    shared-memory: my-ipc
-    write: [fastrtps_*, sem.fastrtps_*, sem.other]
-`, nil, "shmem")
+	slot, _ := s.sanitizedSlot(c, sharedMemoryProviderWith("shared-memory: my-ipc\n    write: [fastrtps_*, sem.fastrtps_*, sem.other]"), nil, "shmem")
 	plugSpec := apparmor.NewSpecification(s.plug.AppSet())
 	c.Assert(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
 	c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Equals, `"/{dev,run}/shm/fastrtps_*" mrwlk,
@@ -613,7 +599,7 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorNoSemaphores(c *C) {
 		`write: ["*", sem.foo]`,
 		"write: [semaphore, xsem.foo]\n    read: [sem.bar]",
 	} {
-		slot, _ := s.sanitizedSlot(c, "name: provider\nversion: 0\napps:\n  app:\nslots:\n  shmem:\n    interface: shared-memory\n    "+attrs+"\n", nil, "shmem")
+		slot, _ := s.sanitizedSlot(c, sharedMemoryProviderWith(attrs), nil, "shmem")
 		plugSpec := apparmor.NewSpecification(s.plug.AppSet())
 		c.Assert(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
 		c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Not(testutil.Contains), "sem.[", Commentf(attrs))

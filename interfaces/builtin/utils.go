@@ -24,24 +24,9 @@ package builtin
 // unchanged.
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/snap"
 )
-
-// stringListAttribute returns the list of strings under key, or nil when the
-// attribute is absent.
-func stringListAttribute(attrer interfaces.Attrer, key string) ([]string, error) {
-	var list []string
-	err := attrer.Attr(key, &list)
-	if err != nil && !errors.Is(err, snap.AttributeNotFoundError{}) {
-		value, _ := attrer.Lookup(key)
-		return nil, fmt.Errorf(`%q attribute must be a list of strings, not "%v"`, key, value)
-	}
-	return list, nil
-}
 
 // implicitSystemConnectedSlot reports whether the slot is the system's own,
 // on the core or snapd snap.

@@ -1,0 +1,292 @@
+package enforce
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/uml"
+)
+
+// Table is the access the kernel granted to one shared-memory connection:
+// for each object probed, what an app on each side could do with it.
+type Table struct {
+	Kernel string `json:"kernel"` // the kernel's release
+	Plug   Side   `json:"plug"`
+	// Slot is null for the system slot, which has no app.
+	Slot *Side `json:"slot"`
+	Rows []Row `json:"rows"`
+}
+
+// Side is the app that probed one side of the connection.
+type Side struct {
+	Snap string `json:"snap"` // instance name
+	App  string `json:"app"`
+}
+
+// Row is one object probed.
+type Row struct {
+	// Name is the declared name the sample stands for; "" for an object
+	// that no declaration names.
+	Name string `json:"name"`
+	// List is the slot attribute that declares Name: "write", "read" or
+	// "write, read"; "private" for a private plug's /dev/shm.
+	List string `json:"list"`
+	// Sample is the object probed, in /dev/shm.
+	Sample string `json:"sample"`
+	// Matches is true when Sample matches Name.
+	Matches bool    `json:"matches"`
+	Plug    Access  `json:"plug"`
+	Slot    *Access `json:"slot"`
+}
+
+// Access is what one app did with one object.
+type Access struct {
+	OpenRead  Outcome `json:"open_read"`
+	OpenWrite Outcome `json:"open_write"`
+	Create    Outcome `json:"create"`
+	MapWrite  Outcome `json:"mmap_write"`
+	Unlink    Outcome `json:"unlink"`
+	// SemOpen is sem_open of the existing semaphore, and SemCreate
+	// sem_open(O_CREAT|O_EXCL) of the absent one; null unless the sample
+	// names a semaphore (it starts with "sem.").
+	SemOpen   *Outcome `json:"sem_open"`
+	SemCreate *Outcome `json:"sem_create"`
+}
+
+// Samples: a glob's "*" stands for sampleFill; undeclaredSample is the
+// object no declaration should name.
+const (
+	sampleFill       = "probe"
+	undeclaredSample = "snap-iface-undeclared"
+)
+
+// AccessProbe is the scene that measures a connection's Table.
+type AccessProbe struct {
+	scene *Scene
+	table Table
+	cells []cell
+}
+
+// cell is one probe step and where its outcome goes.
+type cell struct {
+	row, step int
+	slot      bool
+	column    func(*Access) *Outcome
+}
+
+// NewAccessProbe sets up the snaps of setup, with the connection conn, in a
+// scene named name, and the steps that probe the connection's objects from
+// an app of each side (the first, by name, that uses the plug or slot).
+func NewAccessProbe(name, probe string, setup system.Setup, conn system.Connection) (*AccessProbe, error) {
+	setup.Connections = []system.Connection{conn}
+	scene, err := GenerateScene(name, probe, setup)
+	if err != nil {
+		return nil, err
+	}
+	p := &AccessProbe{scene: scene}
+	var plug *snap.PlugInfo
+	var slot *snap.SlotInfo
+	for _, s := range setup.Snaps {
+		info, err := system.ReadSnap(s, setup.Registry)
+		if err != nil {
+			return nil, err
+		}
+		if info.InstanceName() == conn.PlugSnap && info.Plugs[conn.Plug] != nil {
+			plug = info.Plugs[conn.Plug]
+		}
+		if info.InstanceName() == conn.SlotSnap && info.Slots[conn.Slot] != nil {
+			slot = info.Slots[conn.Slot]
+		}
+	}
+	if plug == nil || slot == nil {
+		return nil, fmt.Errorf("cannot probe connection %s:%s %s:%s: no such plug or slot", conn.PlugSnap, conn.Plug, conn.SlotSnap, conn.Slot)
+	}
+	plugApp := firstApp(plug.Apps)
+	if plugApp == "" {
+		return nil, fmt.Errorf("cannot probe plug %q of snap %q: no app uses it", conn.Plug, conn.PlugSnap)
+	}
+	p.table.Plug = Side{Snap: conn.PlugSnap, App: plugApp}
+	if slotApp := firstApp(slot.Apps); slotApp != "" {
+		p.table.Slot = &Side{Snap: conn.SlotSnap, App: slotApp}
+	}
+	for _, row := range rows(plug, slot) {
+		p.addRow(row)
+	}
+	return p, nil
+}
+
+func firstApp(apps map[string]*snap.AppInfo) string {
+	var names []string
+	for name := range apps {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
+}
+
+// rows returns the objects to probe: for a private plug, an object and a
+// semaphore in its /dev/shm; otherwise for each name the slot declares, a
+// sample that matches it and, for a glob, one that matches no declared
+// name; and one object that no name declares.
+func rows(plug *snap.PlugInfo, slot *snap.SlotInfo) []Row {
+	if private, _ := plug.Attrs["private"].(bool); private {
+		return []Row{
+			{Name: "*", List: "private", Sample: sampleFill, Matches: true},
+			{Name: "*", List: "private", Sample: "sem." + sampleFill, Matches: true},
+		}
+	}
+	var names []string
+	lists := make(map[string][]string)
+	for _, attr := range []string{"write", "read"} {
+		values, _ := slot.Attrs[attr].([]interface{})
+		for _, v := range values {
+			name, _ := v.(string)
+			if len(lists[name]) == 0 {
+				names = append(names, name)
+			}
+			if n := len(lists[name]); n == 0 || lists[name][n-1] != attr {
+				lists[name] = append(lists[name], attr)
+			}
+		}
+	}
+	declared := func(sample string) bool {
+		for _, name := range names {
+			if matched, _ := path.Match(name, sample); matched {
+				return true
+			}
+		}
+		return false
+	}
+	var rows []Row
+	for _, name := range names {
+		list := strings.Join(lists[name], ", ")
+		sample := strings.ReplaceAll(name, "*", sampleFill)
+		rows = append(rows, Row{Name: name, List: list, Sample: sample, Matches: true})
+		if !strings.Contains(name, "*") {
+			continue
+		}
+		// A semaphore's sample that does not match is a semaphore too.
+		prefix := ""
+		if strings.HasPrefix(sample, "sem.") {
+			prefix = "sem."
+		}
+		for _, other := range []string{prefix + "not-" + strings.TrimPrefix(sample, prefix), sample + "-not", "x"} {
+			if !declared(other) {
+				rows = append(rows, Row{Name: name, List: list, Sample: other})
+				break
+			}
+		}
+	}
+	if !declared(undeclaredSample) {
+		rows = append(rows, Row{Sample: undeclaredSample})
+	}
+	return rows
+}
+
+// addRow adds the steps that probe one object from each side: it is
+// created unconfined, then opened, opened as a semaphore, mapped and
+// unlinked by the app, then created by the app, as an object and as a
+// semaphore, and removed.
+func (p *AccessProbe) addRow(row Row) {
+	r := len(p.table.Rows)
+	if p.table.Slot != nil {
+		row.Slot = &Access{}
+	}
+	p.table.Rows = append(p.table.Rows, row)
+	sides := []Side{p.table.Plug}
+	if p.table.Slot != nil {
+		sides = append(sides, *p.table.Slot)
+	}
+	object := "/" + row.Sample
+	semaphore, isSemaphore := strings.CutPrefix(row.Sample, "sem.")
+	for i, side := range sides {
+		namespace := p.scene.Namespace(side.Snap)
+		remove := func() { p.scene.Unconfined(namespace, "/usr/bin/rm", "-f", "--", "/dev/shm/"+row.Sample) }
+		probe := func(column func(*Access) *Outcome, args ...string) {
+			p.cells = append(p.cells, cell{row: r, slot: i == 1, column: column, step: p.scene.App(side.Snap, side.App, args...)})
+		}
+		if isSemaphore {
+			p.scene.Unconfined(namespace, "sem-create", "/"+semaphore)
+		} else {
+			p.scene.Unconfined(namespace, "shm-create", object)
+		}
+		probe(func(a *Access) *Outcome { return &a.OpenRead }, "shm-open", object, "ro")
+		probe(func(a *Access) *Outcome { return &a.OpenWrite }, "shm-open", object, "rw")
+		if isSemaphore {
+			probe(func(a *Access) *Outcome { a.SemOpen = &Outcome{}; return a.SemOpen }, "sem-open", "/"+semaphore)
+		}
+		probe(func(a *Access) *Outcome { return &a.MapWrite }, "shm-map", object)
+		probe(func(a *Access) *Outcome { return &a.Unlink }, "shm-unlink", object)
+		remove()
+		probe(func(a *Access) *Outcome { return &a.Create }, "shm-create", object)
+		remove()
+		if isSemaphore {
+			probe(func(a *Access) *Outcome { a.SemCreate = &Outcome{}; return a.SemCreate }, "sem-create", "/"+semaphore)
+			remove()
+		}
+	}
+}
+
+// Scene returns the scene to run in the kernel.
+func (p *AccessProbe) Scene() *Scene {
+	return p.scene
+}
+
+// Table fills the table from the results of the scene's batch.
+func (p *AccessProbe) Table(kernel string, results []uml.Result) (*Table, error) {
+	if len(results) != len(p.scene.Steps()) {
+		return nil, fmt.Errorf("cannot read access table: %d results for %d steps", len(results), len(p.scene.Steps()))
+	}
+	for _, step := range p.scene.Setup {
+		if outcome, err := ParseOutcome(results[step]); err != nil || !outcome.Allowed {
+			return nil, fmt.Errorf("cannot set up the private /dev/shm: snap-update-ns: %v %v", outcome, err)
+		}
+	}
+	table := p.table
+	table.Kernel = kernel
+	table.Rows = append([]Row(nil), p.table.Rows...)
+	for r := range table.Rows {
+		if table.Rows[r].Slot != nil {
+			slot := *table.Rows[r].Slot
+			table.Rows[r].Slot = &slot
+		}
+	}
+	for _, c := range p.cells {
+		outcome, err := ParseOutcome(results[c.step])
+		if err != nil {
+			return nil, err
+		}
+		access := &table.Rows[c.row].Plug
+		if c.slot {
+			access = table.Rows[c.row].Slot
+		}
+		*c.column(access) = outcome
+	}
+	return &table, nil
+}
+
+// AccessTable boots the kernel and measures the access table of one
+// connection; probe is the probe program built by BuildProbe.
+func AccessTable(probe string, setup system.Setup, conn system.Connection) (*Table, error) {
+	p, err := NewAccessProbe("access", probe, setup, conn)
+	if err != nil {
+		return nil, err
+	}
+	batch, err := p.Scene().Batch()
+	if err != nil {
+		return nil, err
+	}
+	report, err := uml.Run([]uml.Batch{batch})
+	if err != nil {
+		return nil, err
+	}
+	return p.Table(report.Kernel, report.Results[0])
+}

@@ -1,0 +1,133 @@
+package uml
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+)
+
+// initTemplate is PID 1 of the kernel. It runs from the host's root, builds
+// a root of its own on a tmpfs and pivots into it, so that /snap, /dev/shm
+// and everything the steps create stay inside the kernel.
+var initTemplate = template.Must(template.New("init").Funcs(template.FuncMap{
+	"quote": shellQuote,
+	"dir":   func(path string) string { return shellQuote(filepath.Dir(path)) },
+	"mode":  func(mode os.FileMode) string { return fmt.Sprintf("%o", mode.Perm()) },
+}).Parse(`#!/bin/sh
+X={{.Dir}}
+exec >$X/init.log 2>&1
+finish() {
+	dmesg >$X/dmesg
+	echo done >$X/done
+	sync
+	[ -e /proc/sysrq-trigger ] || mount -t proc proc /proc
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
+fail() { echo "$*"; finish; }
+
+R=$X/root
+mkdir -p $R && mount -t tmpfs -o mode=0755 root $R && cd $R || fail "cannot create the root"
+mkdir -p usr etc proc sys dev tmp run snap oldroot
+mount -t tmpfs -o mode=1777 tmp tmp && mkdir -p .$X || fail "cannot create /tmp"
+ln -s usr/bin bin && ln -s usr/sbin sbin && ln -s usr/lib lib && ln -s usr/lib64 lib64
+mount --bind /usr usr && mount --bind /etc etc && mount --bind $X .$X || fail "cannot bind the host's /usr and /etc"
+pivot_root . oldroot && cd / || fail "cannot pivot into the root"
+mount -t proc proc /proc && umount -l /oldroot && rmdir /oldroot || fail "cannot detach the host's root"
+mount -t sysfs sysfs /sys
+mount -t securityfs securityfs /sys/kernel/security
+mount -t tmpfs -o mode=0755 dev /dev
+mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/full c 1 7
+mknod -m 666 /dev/random c 1 8 && mknod -m 666 /dev/urandom c 1 9
+ln -s /proc/self/fd /dev/fd
+mkdir /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm
+mount -t tmpfs -o mode=0755 run /run
+mount -t tmpfs -o mode=0755 snap /snap
+mkdir /run/ns && mount --bind /run/ns /run/ns && mount --make-private /run/ns || fail "cannot prepare namespace files"
+echo 0 >/proc/sys/kernel/printk_ratelimit
+
+cat /sys/module/apparmor/parameters/enabled >$X/apparmor
+uname -r >$X/kernel
+[ "$(cat $X/apparmor)" = Y ] || fail "AppArmor is not enabled"
+
+# step OUT BACKGROUND NAMESPACE UID PROFILE ARGV...
+step() {
+	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5
+	shift 5
+	if [ -n "$profile" ]; then
+		set -- sh -c 'printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"' "$profile" "$@"
+	fi
+	if [ "$uid" != 0 ]; then
+		set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+	fi
+	if [ -n "$ns" ]; then
+		if [ ! -e /run/ns/$ns ]; then
+			touch /run/ns/$ns && unshare --mount=/run/ns/$ns --propagation private true || echo "cannot create mount namespace $ns"
+		fi
+		set -- nsenter --mount=/run/ns/$ns -- "$@"
+	fi
+	if [ "$background" = true ]; then
+		run "$@" &
+	else
+		run "$@"
+	fi
+}
+run() {
+	"$@" >$out.out 2>$out.err </dev/null &
+	echo $! >$out.pid
+	wait $!
+	echo $? >$out.rc
+}
+{{range $b, $batch := .Batches}}
+# batch {{$b}}
+B=$X/batch{{$b}}
+apparmor_parser --replace --skip-cache{{range $p, $_ := $batch.Profiles}} $B/profile{{$p}}{{end}} >$B/load.log 2>&1
+echo $? >$B/load.rc
+[ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
+{{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
+{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}}{{range $step.Argv}} {{quote .}}{{end}}
+{{end}}wait
+{{end}}
+finish
+`))
+
+// plainPath is what the exchange directory's path may hold: the script
+// uses it unquoted.
+var plainPath = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+
+// namespaceName is what a Step's Namespace may be: it names a file.
+var namespaceName = regexp.MustCompile(`^[A-Za-z0-9_.-]*$`)
+
+func initScript(dir string, batches []Batch) (string, error) {
+	if !plainPath.MatchString(dir) {
+		return "", fmt.Errorf("cannot use %q as the kernel's exchange directory: set TMPDIR to a path of letters, digits and ._/-", dir)
+	}
+	for _, b := range batches {
+		for _, s := range b.Steps {
+			if !namespaceName.MatchString(s.Namespace) || s.Namespace == "." || s.Namespace == ".." {
+				return "", fmt.Errorf("cannot use %q as a mount namespace name", s.Namespace)
+			}
+			if len(s.Argv) == 0 {
+				return "", fmt.Errorf("cannot run a step without a program")
+			}
+		}
+		for _, f := range b.Files {
+			if !filepath.IsAbs(f.Path) {
+				return "", fmt.Errorf("cannot install file %q: the path is not absolute", f.Path)
+			}
+		}
+	}
+	var script strings.Builder
+	err := initTemplate.Execute(&script, struct {
+		Dir     string
+		Batches []Batch
+	}{dir, batches})
+	return script.String(), err
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,273 @@
+// Package uml runs programs confined by AppArmor profiles under a real Linux
+// kernel: Debian's User-mode Linux (linux.uml), which runs as an ordinary
+// process and has AppArmor built in.
+//
+// Run boots the kernel once with the host's root as its hostfs root, builds a
+// fresh root from a tmpfs (the host's /usr and /etc, a tmpfs on /dev/shm, /snap
+// and /tmp), and runs batches: each loads its profiles with the real
+// apparmor_parser, installs its files and runs its steps, in order. A step is
+// a program started under a profile, as snap-confine starts a snap's app, in
+// the initial mount namespace or in a named private one. Run brings back each
+// step's exit status and output, and the kernel's AppArmor denials.
+package uml
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNoKernel is returned when linux.uml is not installed.
+var ErrNoKernel = errors.New("linux.uml not found: install Debian's user-mode-linux package (apt-get install user-mode-linux)")
+
+// KeepEnv, when set in the environment, keeps the exchange directory of
+// each run (the init script, the console, the kernel log and each step's
+// output) for inspection, and prints its path.
+const KeepEnv = "SNAPD_SHM_UML_KEEP"
+
+// KernelPath returns the path of linux.uml, or ErrNoKernel.
+func KernelPath() (string, error) {
+	if path, err := exec.LookPath("linux.uml"); err == nil {
+		return path, nil
+	}
+	return "", ErrNoKernel
+}
+
+// Profile is the text of one AppArmor profile file and the profile's name.
+type Profile struct {
+	Name string
+	Text string
+}
+
+// File is a host file copied into the kernel's root before a batch's steps.
+type File struct {
+	Path   string // absolute, inside the kernel's root, e.g. /snap/foo/x1/bin/probe
+	Source string // on the host
+	Mode   os.FileMode
+}
+
+// Step is one program run in the kernel.
+type Step struct {
+	// Argv is the program, as a path inside the kernel's root, and its
+	// arguments.
+	Argv []string
+	// Profile confines the program from its exec on, as aa_change_onexec
+	// does; "" runs it unconfined.
+	Profile string
+	// Namespace names a private mount namespace; the first step that
+	// names it creates it. "" is the initial mount namespace.
+	Namespace string
+	// UID runs the program as this user and group instead of root.
+	UID int
+	// Background starts the program and goes on to the next step at
+	// once; the batch waits for it at its end.
+	Background bool
+}
+
+// Batch loads its profiles, replacing any of the same name, installs its
+// files and then runs its steps in order.
+type Batch struct {
+	Profiles []Profile
+	Files    []File
+	Steps    []Step
+}
+
+// Result is what one step did.
+type Result struct {
+	Exit    int // the exit status; 128+n when killed by signal n
+	Stdout  string
+	Stderr  string
+	Denials []Denial // those of the step's own process
+}
+
+// Report is what Run brings back.
+type Report struct {
+	Kernel  string     // the kernel's release, as uname -r prints it
+	Results [][]Result // Results[b][s] is step s of batch b
+	Denials []Denial   // every denial the kernel logged, in order
+}
+
+// Run boots the kernel once and runs the batches. It fails when the kernel
+// does not boot, when AppArmor is not enabled in it, or when
+// apparmor_parser rejects a profile.
+func Run(batches []Batch) (*Report, error) {
+	kernel, err := KernelPath()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "snapd-shm-uml-")
+	if err != nil {
+		return nil, fmt.Errorf("cannot create the kernel's exchange directory: %v", err)
+	}
+	if os.Getenv(KeepEnv) == "" {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Fprintf(os.Stderr, "uml: keeping %s\n", dir)
+	}
+	if err := writeBatches(dir, batches); err != nil {
+		return nil, err
+	}
+	if err := boot(kernel, dir, timeout(batches)); err != nil {
+		return nil, err
+	}
+	return readReport(dir, batches)
+}
+
+// timeout bounds a whole run, so that a kernel that hangs cannot hang the
+// caller; it is far above what a run needs.
+func timeout(batches []Batch) time.Duration {
+	d := 2 * time.Minute
+	for _, b := range batches {
+		d += time.Duration(len(b.Steps))*time.Second + time.Duration(len(b.Profiles))*10*time.Second
+	}
+	return d
+}
+
+// boot runs the kernel with the generated init and waits until it powers
+// off. linux.uml starts a host process per kernel thread and user process,
+// all in one process group, which is killed whatever happens.
+func boot(kernel, dir string, limit time.Duration) error {
+	console, err := os.Create(filepath.Join(dir, "console.log"))
+	if err != nil {
+		return fmt.Errorf("cannot create console log: %v", err)
+	}
+	defer console.Close()
+	cmd := exec.Command(kernel,
+		"mem=512M", "rootfstype=hostfs", "rootflags=/", "rw",
+		"init="+filepath.Join(dir, "init.sh"),
+		"lsm=apparmor", "apparmor=1", "security=apparmor",
+		"log_buf_len=4M", "con=null", "con0=fd:0,fd:1")
+	// The kernel's memory is a file in TMPDIR.
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
+	cmd.Stdout, cmd.Stderr = console, console
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("cannot start %s: %v", kernel, err)
+	}
+	// Wait for the kernel to exit without reaping it, so that its process
+	// group cannot be reused before it is killed.
+	exited := make(chan error, 1)
+	go func() {
+		var info unix.Siginfo
+		exited <- unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+	}()
+	var waitErr error
+	select {
+	case <-exited:
+	case <-time.After(limit):
+		waitErr = fmt.Errorf("still running after %v", limit)
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if err := cmd.Wait(); waitErr == nil {
+		waitErr = err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
+		return fmt.Errorf("the User-mode Linux kernel did not finish its run (%v); init said: %s; console said: %s",
+			waitErr, tail(filepath.Join(dir, "init.log")), tail(console.Name()))
+	}
+	return nil
+}
+
+// tail returns the last lines of a log file, on one line.
+func tail(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "(nothing)"
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return strconv.Quote(strings.Join(lines, "\n"))
+}
+
+func writeBatches(dir string, batches []Batch) error {
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0755); err != nil {
+		return err
+	}
+	for b, batch := range batches {
+		batchDir := filepath.Join(dir, fmt.Sprintf("batch%d", b))
+		if err := os.Mkdir(batchDir, 0755); err != nil {
+			return err
+		}
+		for p, profile := range batch.Profiles {
+			if err := os.WriteFile(filepath.Join(batchDir, fmt.Sprintf("profile%d", p)), []byte(profile.Text), 0644); err != nil {
+				return fmt.Errorf("cannot write profile %q: %v", profile.Name, err)
+			}
+		}
+		for f, file := range batch.Files {
+			if err := copyFile(file.Source, filepath.Join(batchDir, fmt.Sprintf("file%d", f))); err != nil {
+				return err
+			}
+		}
+	}
+	script, err := initScript(dir, batches)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "init.sh"), []byte(script), 0755)
+}
+
+func copyFile(source, target string) error {
+	in, err := os.Open(source)
+	if err != nil {
+		return fmt.Errorf("cannot copy file into the kernel's root: %v", err)
+	}
+	defer in.Close()
+	out, err := os.Create(target)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func readReport(dir string, batches []Batch) (*Report, error) {
+	read := func(name string) string {
+		data, _ := os.ReadFile(filepath.Join(dir, name))
+		return string(data)
+	}
+	if enabled := strings.TrimSpace(read("apparmor")); enabled != "Y" {
+		return nil, fmt.Errorf("AppArmor is not enabled in the User-mode Linux kernel: /sys/module/apparmor/parameters/enabled is %q", enabled)
+	}
+	report := &Report{Kernel: strings.TrimSpace(read("kernel")), Denials: parseDenials(read("dmesg"))}
+	for b, batch := range batches {
+		if rc := strings.TrimSpace(read(fmt.Sprintf("batch%d/load.rc", b))); rc != "0" {
+			var names []string
+			for _, p := range batch.Profiles {
+				names = append(names, p.Name)
+			}
+			return nil, fmt.Errorf("apparmor_parser could not load profiles %s into the kernel: %s",
+				strings.Join(names, ", "), strings.TrimSpace(read(fmt.Sprintf("batch%d/load.log", b))))
+		}
+		results := make([]Result, len(batch.Steps))
+		for s, step := range batch.Steps {
+			out := fmt.Sprintf("out/%d-%d", b, s)
+			exit, err := strconv.Atoi(strings.TrimSpace(read(out + ".rc")))
+			if err != nil {
+				return nil, fmt.Errorf("step %q did not run: %s", step.Argv, tail(filepath.Join(dir, "init.log")))
+			}
+			pid, _ := strconv.Atoi(strings.TrimSpace(read(out + ".pid")))
+			results[s] = Result{Exit: exit, Stdout: read(out + ".out"), Stderr: read(out + ".err")}
+			for _, d := range report.Denials {
+				if d.PID == pid {
+					results[s].Denials = append(results[s].Denials, d)
+				}
+			}
+		}
+		report.Results = append(report.Results, results)
+	}
+	return report, nil
+}

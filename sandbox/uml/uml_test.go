@@ -1,0 +1,95 @@
+package uml_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapd-shm/snapd-shm/sandbox/uml"
+)
+
+func Test(t *testing.T) { TestingT(t) }
+
+type umlSuite struct{}
+
+var _ = Suite(&umlSuite{})
+
+// catProfile lets cat read /tmp/allowed, and with extra more.
+func catProfile(extra string) uml.Profile {
+	return uml.Profile{Name: "uml-test", Text: `#include <tunables/global>
+profile uml-test {
+  #include <abstractions/base>
+  /usr/bin/cat mr,
+  /tmp/allowed r,
+  owner @{PROC}/@{pid}/attr/current r,
+` + extra + `}
+`}
+}
+
+func (s *umlSuite) TestRun(c *C) {
+	dir := c.MkDir()
+	for _, name := range []string{"allowed", "denied"} {
+		c.Assert(os.WriteFile(filepath.Join(dir, name), []byte(name+"\n"), 0644), IsNil)
+	}
+	files := []uml.File{
+		{Path: "/tmp/allowed", Source: filepath.Join(dir, "allowed"), Mode: 0644},
+		{Path: "/tmp/denied", Source: filepath.Join(dir, "denied"), Mode: 0644},
+	}
+	report, err := uml.Run([]uml.Batch{{
+		Profiles: []uml.Profile{catProfile("")},
+		Files:    files,
+		Steps: []uml.Step{
+			{Argv: []string{"/usr/bin/cat", "/tmp/allowed"}, Profile: "uml-test"},
+			{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"},
+			{Argv: []string{"/usr/bin/cat", "/tmp/denied"}},
+			{Argv: []string{"/usr/bin/cat", "/proc/self/attr/current"}, Profile: "uml-test"},
+			{Argv: []string{"/usr/bin/id", "-u"}, UID: 1000},
+			{Argv: []string{"/bin/sh", "-c", "mount -t tmpfs private /tmp && touch /tmp/inside"}, Namespace: "a"},
+			{Argv: []string{"/usr/bin/test", "-e", "/tmp/inside"}},
+			{Argv: []string{"/usr/bin/test", "-e", "/tmp/inside"}, Namespace: "a"},
+			{Argv: []string{"/usr/bin/mkfifo", "/tmp/fifo"}},
+			{Argv: []string{"/usr/bin/cat", "/tmp/fifo"}, Background: true},
+			{Argv: []string{"/bin/sh", "-c", "echo through > /tmp/fifo"}},
+		},
+	}, {
+		Profiles: []uml.Profile{catProfile("  /tmp/denied r,\n")},
+		Steps:    []uml.Step{{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"}},
+	}})
+	c.Assert(err, IsNil)
+	c.Check(report.Kernel, Matches, `6\..*`)
+	c.Assert(report.Results, HasLen, 2)
+	first := report.Results[0]
+	c.Check(first[0].Exit, Equals, 0)
+	c.Check(first[0].Stdout, Equals, "allowed\n")
+	c.Check(first[0].Denials, HasLen, 0)
+
+	c.Check(first[1].Exit, Equals, 1)
+	c.Check(first[1].Stderr, Matches, "(?s).*Permission denied.*")
+	c.Assert(first[1].Denials, HasLen, 1)
+	d := first[1].Denials[0]
+	c.Check([]string{d.Operation, d.Profile, d.Name, d.RequestedMask, d.DeniedMask},
+		DeepEquals, []string{"open", "uml-test", "/tmp/denied", "r", "r"})
+	c.Check(d.PID > 1, Equals, true)
+
+	c.Check(first[2].Exit, Equals, 0, Commentf("unconfined"))
+	c.Check(first[3].Stdout, Equals, "uml-test (enforce)\n")
+	c.Check(first[4].Stdout, Equals, "1000\n")
+	c.Check(first[5].Exit, Equals, 0, Commentf("%s", first[5].Stderr))
+	c.Check(first[6].Exit, Equals, 1, Commentf("a private namespace's mount is not seen outside it"))
+	c.Check(first[7].Exit, Equals, 0, Commentf("a namespace lives on between steps"))
+
+	c.Check(first[9].Stdout, Equals, "through\n", Commentf("a step in the background runs beside the next ones"))
+
+	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
+	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
+	c.Check(report.Denials, DeepEquals, first[1].Denials)
+}
+
+func (s *umlSuite) TestRunRejectedProfile(c *C) {
+	_, err := uml.Run([]uml.Batch{{Profiles: []uml.Profile{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
+	c.Assert(err, NotNil)
+	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not load profiles broken into the kernel: "), Equals, true, Commentf("%v", err))
+}
