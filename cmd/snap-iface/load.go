@@ -26,10 +26,6 @@ var snapFileNames = []string{"snap/snapcraft.yaml", "snapcraft.yaml", ".snapcraf
 // systemArgument names snapd's implicit system slot on a classic system.
 const systemArgument = "system"
 
-// systemSnapYAML is the snapd snap, which carries the implicit system slots
-// on a classic system.
-const systemSnapYAML = "name: snapd\nversion: \"1\"\ntype: snapd\n"
-
 // snapFile is one snap: its declarations as written, and as our registry's
 // sanitizer leaves them.
 type snapFile struct {
@@ -62,7 +58,7 @@ func loadSnapFile(path string) (*snapFile, error) {
 // systemSnapFile is the snapd snap of a classic system, with its implicit
 // slots.
 func systemSnapFile() *snapFile {
-	f, err := parseSnapFile(systemArgument, []byte(systemSnapYAML))
+	f, err := parseSnapFile(systemArgument, []byte(system.SnapdSnapYAML))
 	if err != nil {
 		panic(fmt.Sprintf("internal error: cannot read the snapd snap: %v", err))
 	}

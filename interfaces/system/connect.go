@@ -10,9 +10,10 @@ import (
 	"github.com/snapcore/snapd/snap"
 )
 
-// systemSnapYaml is the snapd snap that carries the implicit slots when no
-// os or snapd snap is given, as on any classic system.
-const systemSnapYaml = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
+// SnapdSnapYAML is the snap.yaml of the snapd snap, which carries the
+// implicit slots on a classic system. Run adds it when no os or snapd snap
+// is given.
+const SnapdSnapYAML = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
 
 // withSystemSnap returns the snaps with a snapd snap added at the end when
 // none of them is an os or snapd snap.
@@ -22,7 +23,7 @@ func withSystemSnap(infos []*snap.Info, registry Registry) ([]*snap.Info, error)
 			return infos, nil
 		}
 	}
-	info, _, err := readSnap(Snap{YAML: []byte(systemSnapYaml)}, registry)
+	info, _, err := readSnap(Snap{YAML: []byte(SnapdSnapYAML)}, registry)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: cannot read the snapd snap: %v", err)
 	}
