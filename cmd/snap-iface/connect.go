@@ -16,6 +16,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 )
 
 // connectReport is the document that "connect --json" prints.
@@ -84,9 +85,9 @@ func connectFlags(opts *connectOptions) *flag.FlagSet {
 	fs.BoolVar(&opts.json, "json", false, "print a JSON document")
 	fs.BoolVar(&opts.check, "check", false, "write the full profiles of both snaps with snapd's backend and compile them with apparmor_parser")
 	fs.BoolVar(&opts.enforce, "enforce", false, "run probes under the full profiles in a User-mode Linux kernel with AppArmor and print the access it grants")
-	fs.StringVar(&opts.policy.plugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
-	fs.StringVar(&opts.policy.slotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
-	fs.BoolVar(&opts.policy.slotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
+	fs.StringVar(&opts.policy.PlugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
+	fs.StringVar(&opts.policy.SlotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
+	fs.BoolVar(&opts.policy.SlotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
 	fs.StringVar(&opts.plugInstanceKey, "plug-instance-key", "", "preview the plug snap parallel-installed as NAME_`KEY`")
 	fs.StringVar(&opts.slotInstanceKey, "slot-instance-key", "", "preview the slot snap parallel-installed as NAME_`KEY`")
 	return fs
@@ -101,7 +102,7 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	if len(args) != 2 {
 		return 0, fmt.Errorf("connect: want 2 arguments, PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT], got %d", len(args))
 	}
-	if opts.policy.slotGranted && opts.policy.slotPublisher == "" {
+	if opts.policy.SlotGranted && opts.policy.SlotPublisher == "" {
 		return 0, fmt.Errorf("connect: --slot-granted needs --slot-publisher: only a snap declaration grants a slot")
 	}
 	plugPath, plugName := splitEndpoint(args[0])
@@ -168,7 +169,7 @@ func loadSlotSnap(path string) (*snapFile, error) {
 // declaration is invalid, when the connection does not happen in the
 // modelled install, or when apparmor_parser rejects a profile.
 func (r *connectReport) status() int {
-	if !r.Plug.Valid || !r.Slot.Valid || r.Policy == nil || r.Policy.Connected == notConnected || (r.Check != nil && !r.Check.OK) {
+	if !r.Plug.Valid || !r.Slot.Valid || r.Policy == nil || r.Policy.Connected == policy.NotConnected || (r.Check != nil && !r.Check.OK) {
 		return exitFindings
 	}
 	return exitOK
@@ -337,10 +338,10 @@ func writeConnectText(w io.Writer, r *connectReport) {
 	fmt.Fprintf(w, "  snap connect: %s\n", verdictText(p.Connect))
 	fmt.Fprintf(w, "  auto-connect: %s\n", verdictText(p.AutoConnect))
 	switch p.Connected {
-	case connectedAuto:
+	case policy.ConnectedAuto:
 		fmt.Fprintf(w, "  result: connected automatically\n")
 		fmt.Fprintf(w, "\nRules granted once connected:\n")
-	case connectedManual:
+	case policy.ConnectedManual:
 		fmt.Fprintf(w, "  result: connected by snap connect %s\n", snapConnectArgs(r))
 		fmt.Fprintf(w, "\nRules granted once connected:\n")
 	default:

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
 
@@ -84,7 +85,7 @@ func TestConnectPublishers(t *testing.T) {
 				Reason:      "a plug auto-connects only to a slot of its own publisher, and a locally installed snap has none: use snap connect",
 				PolicyError: `auto-connection not allowed by plug rule of interface "shared-memory"`,
 			},
-			Connected: connectedManual,
+			Connected: policy.ConnectedManual,
 		},
 	}, {
 		summary: "store, one publisher: the slot is not granted",
@@ -128,7 +129,7 @@ func TestConnectPublishers(t *testing.T) {
 			InstallSlot:   verdict{Allowed: true},
 			Connect:       verdict{Allowed: true},
 			AutoConnect:   verdict{Allowed: true},
-			Connected:     connectedAuto,
+			Connected:     policy.ConnectedAuto,
 		},
 	}} {
 		args := append(append([]string{}, tc.flags...), ex.plug, ex.slot)
@@ -147,11 +148,11 @@ func TestConnectIdentifiersDiffer(t *testing.T) {
 	reason := "plug identifier other does not match slot identifier my-ipc"
 	// Installed locally, snap connect checks no connection policy.
 	p := connectJSON(t, dir, exitOK, "consumer.yaml", slot).Policy
-	if !p.Connect.Allowed || !strings.HasSuffix(p.Connect.Reason, "from the store it would be denied: "+reason) || p.Connected != connectedManual {
+	if !p.Connect.Allowed || !strings.HasSuffix(p.Connect.Reason, "from the store it would be denied: "+reason) || p.Connected != policy.ConnectedManual {
 		t.Errorf("local install: policy %+v, want snap connect allowed, with the store's reason", p)
 	}
 	p = connectJSON(t, dir, exitFindings, "--plug-publisher", "pub", "--slot-publisher", "pub", "consumer.yaml", slot).Policy
-	if p.Connect.Allowed || p.Connect.Reason != reason || p.AutoConnect.Reason != reason || p.Connected != notConnected {
+	if p.Connect.Allowed || p.Connect.Reason != reason || p.AutoConnect.Reason != reason || p.Connected != policy.NotConnected {
 		t.Errorf("store: policy %+v, want a denial: %s", p, reason)
 	}
 	r := runIn(t, dir, "connect", "--plug-publisher", "pub", "--slot-publisher", "pub", "consumer.yaml", slot)
@@ -227,7 +228,7 @@ func TestConnectSystemArgument(t *testing.T) {
 	if s := report.Slot; s.Snap != "snapd" || s.Name != "shared-memory" || !s.Implicit || s.SnapType != "snapd" {
 		t.Errorf("slot %+v, want the implicit system slot of the snapd snap", s)
 	}
-	if report.Policy.Connected != connectedAuto {
+	if report.Policy.Connected != policy.ConnectedAuto {
 		t.Errorf("policy %+v, want auto-connected", report.Policy)
 	}
 }
@@ -447,7 +448,7 @@ func TestConnectSlotOnKernel(t *testing.T) {
 	})
 	p := connectJSON(t, dir, exitFindings, filepath.Join(moduleRoot, examples[0].plug), "kernel.yaml").Policy
 	want := "a snap of type kernel cannot have a shared-memory slot: only app, gadget, os and snapd snaps can"
-	if p.InstallSlot.Allowed || p.InstallSlot.Reason != want || p.Connected != notConnected {
+	if p.InstallSlot.Allowed || p.InstallSlot.Reason != want || p.Connected != policy.NotConnected {
 		t.Errorf("policy %+v, want the kernel not installed: %s", p, want)
 	}
 }

@@ -1,27 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/interfaces"
-	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
-)
-
-// systemPublisher publishes the os and snapd snaps, which always come from
-// the store.
-const systemPublisher = "canonical"
-
-// How a connection comes about in the modelled install.
-const (
-	connectedAuto   = "auto"
-	connectedManual = "manual"
-	notConnected    = ""
 )
 
 type policyReport struct {
@@ -39,9 +27,10 @@ type policyReport struct {
 	AutoConnect verdict `json:"auto_connect"`
 	// Connected is "auto", "manual" ("snap connect" is needed) or "" when
 	// the connection does not happen in this install.
-	Connected string `json:"connected"`
+	Connected policy.Connection `json:"connected"`
 }
 
+// verdict is a policy.Verdict in the report.
 type verdict struct {
 	Allowed bool `json:"allowed"`
 	// Reason says in plain words why it is denied, or why snapd does not
@@ -52,233 +41,49 @@ type verdict struct {
 	PolicyError string `json:"policy_error"`
 }
 
-// policyModel is the install being previewed: which snaps have snap
-// declarations, by which publisher, and whether the slot is granted.
-type policyModel struct {
-	plugPublisher, slotPublisher string
-	slotGranted                  bool
-}
+// policyModel is the install that connect's flags describe.
+type policyModel struct{ policy.Install }
 
-// checkPolicy asks snapd's policy engine about the connection, against the
-// base declaration of our registry, and applies its verdicts as snapd does
-// for the modelled install.
+// checkPolicy applies snapd's policy to the connection in the modelled
+// install, against the base declaration of our registry.
 func checkPolicy(plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot, model policyModel) (*policyReport, error) {
 	base, err := policy.BaseDeclaration(builtin.Interfaces())
 	if err != nil {
 		return nil, err
 	}
-	install := model.describe()
-	if model.slotPublisher == "" && isSystemSnap(slot.Snap()) {
-		install += fmt.Sprintf("; the system snap %s comes from the store", slot.Snap().InstanceName())
-	}
-	plugDecl, slotDecl, err := model.declarations(plug.Snap(), slot.Snap())
+	v, err := model.Check(plug, slot, base)
 	if err != nil {
-		return nil, err
+		return nil, flagError(err)
 	}
-	conn := snapdpolicy.ConnectCandidate{
-		Plug:                plug,
-		PlugSnapDeclaration: plugDecl,
-		Slot:                slot,
-		SlotSnapDeclaration: slotDecl,
-		BaseDeclaration:     base,
-	}
-	why := explainer{plug: plug, slot: slot, model: model}
-	report := &policyReport{
-		Install:       install,
-		PlugPublisher: model.plugPublisher,
-		SlotPublisher: slotPublisher(slotDecl),
-		SlotGranted:   model.slotGranted,
-		InstallPlug:   checkInstall(plug.Snap(), plugDecl, base, why.install),
-		InstallSlot:   checkInstall(slot.Snap(), slotDecl, base, why.install),
-	}
-
-	policyErr := conn.Check()
-	report.Connect = verdictOf(policyErr, why.connect)
-	if policyErr != nil && (plugDecl == nil || slotDecl == nil) {
-		// snapd checks the connection policy of "snap connect" only
-		// between snaps that both have snap declarations.
-		report.Connect = verdict{
-			Allowed:     true,
-			Reason:      fmt.Sprintf("snapd checks no connection policy for a locally installed snap; from the store it would be denied: %s", why.connect(policyErr)),
-			PolicyError: policyErr.Error(),
-		}
-	}
-	_, autoErr := conn.CheckAutoConnect()
-	report.AutoConnect = verdictOf(autoErr, why.autoConnect)
-
-	switch {
-	case !report.InstallPlug.Allowed || !report.InstallSlot.Allowed:
-	case report.AutoConnect.Allowed:
-		report.Connected = connectedAuto
-	case report.Connect.Allowed:
-		report.Connected = connectedManual
-	}
-	return report, nil
-}
-
-// checkInstall checks the installation of a snap as snapd does: in full
-// when it has a snap declaration, and otherwise (snap install --dangerous)
-// only whether its type may have its slots.
-func checkInstall(info *snap.Info, decl *asserts.SnapDeclaration, base *asserts.BaseDeclaration, why func(*snap.Info, error) string) verdict {
-	var err error
-	if decl == nil {
-		err = (&snapdpolicy.InstallCandidateMinimalCheck{Snap: info, BaseDeclaration: base}).Check()
-	} else {
-		err = (&snapdpolicy.InstallCandidate{Snap: info, SnapDeclaration: decl, BaseDeclaration: base}).Check()
-	}
-	switch {
-	case err != nil:
-		return verdict{Reason: why(info, err), PolicyError: err.Error()}
-	case decl == nil:
-		return verdict{Allowed: true, Reason: "installed locally, snapd checks only that a snap of its type may have its slots"}
-	default:
-		return verdict{Allowed: true}
-	}
+	return &policyReport{
+		Install:       v.Description,
+		PlugPublisher: model.PlugPublisher,
+		SlotPublisher: v.SlotPublisher,
+		SlotGranted:   model.SlotGranted,
+		InstallPlug:   verdict(v.InstallPlug),
+		InstallSlot:   verdict(v.InstallSlot),
+		Connect:       verdict(v.Connect),
+		AutoConnect:   verdict(v.AutoConnect),
+		Connected:     v.Connected,
+	}, nil
 }
 
 // declarations returns the snap declarations of the plug and slot snaps in
-// the modelled install, nil for a snap installed locally. The system snap
-// always comes from the store. A snap on both sides has one declaration.
+// the modelled install, nil for a snap installed locally.
 func (m policyModel) declarations(plugSnap, slotSnap *snap.Info) (plugDecl, slotDecl *asserts.SnapDeclaration, err error) {
-	slotPublisher := m.slotPublisher
-	if slotPublisher == "" && isSystemSnap(slotSnap) {
-		slotPublisher = systemPublisher
-	}
-	if slotSnap == plugSnap {
-		if slotPublisher == "" {
-			slotPublisher = m.plugPublisher
-		}
-		slotDecl, err = snapDeclaration(slotSnap, slotPublisher, m.slotGranted)
-		return slotDecl, slotDecl, err
-	}
-	if plugDecl, err = snapDeclaration(plugSnap, m.plugPublisher, false); err != nil {
-		return nil, nil, fmt.Errorf("--plug-publisher: %v", err)
-	}
-	if slotDecl, err = snapDeclaration(slotSnap, slotPublisher, m.slotGranted); err != nil {
-		return nil, nil, fmt.Errorf("--slot-publisher: %v", err)
-	}
-	return plugDecl, slotDecl, nil
+	plugDecl, slotDecl, err = m.Declarations(plugSnap, slotSnap)
+	return plugDecl, slotDecl, flagError(err)
 }
 
-// snapDeclaration returns the snap's declaration by publisher, granting its
-// shared-memory slots when granted; nil without a publisher.
-func snapDeclaration(info *snap.Info, publisher string, granted bool) (*asserts.SnapDeclaration, error) {
+// flagError names the flag that gave an invalid publisher.
+func flagError(err error) error {
+	var bad *policy.PublisherError
 	switch {
-	case publisher == "":
-		return nil, nil
-	case granted:
-		return policy.SnapDeclarationGrantingSharedMemory(info.SnapName(), publisher)
+	case !errors.As(err, &bad):
+		return err
+	case bad.Slot:
+		return fmt.Errorf("--slot-publisher: %v", bad.Err)
 	default:
-		return policy.SnapDeclaration(info.SnapName(), publisher)
+		return fmt.Errorf("--plug-publisher: %v", bad.Err)
 	}
-}
-
-func slotPublisher(decl *asserts.SnapDeclaration) string {
-	if decl == nil {
-		return ""
-	}
-	return decl.PublisherID()
-}
-
-func verdictOf(err error, why func(error) string) verdict {
-	if err != nil {
-		return verdict{Reason: why(err), PolicyError: err.Error()}
-	}
-	return verdict{Allowed: true}
-}
-
-func (m policyModel) describe() string {
-	switch {
-	case m.plugPublisher == "" && m.slotPublisher == "":
-		return "local install (snap install --dangerous, no snap declarations)"
-	case m.slotGranted:
-		return fmt.Sprintf("store (plug snap by %s, slot snap by %s, whose snap declaration grants the slot)", orLocal(m.plugPublisher), m.slotPublisher)
-	default:
-		return fmt.Sprintf("store (plug snap by %s, slot snap by %s)", orLocal(m.plugPublisher), orLocal(m.slotPublisher))
-	}
-}
-
-// orLocal names a publisher, or says the snap has none.
-func orLocal(publisher string) string {
-	if publisher == "" {
-		return "nobody: installed locally"
-	}
-	return publisher
-}
-
-// explainer puts the policy engine's denials of a shared-memory connection
-// in plain words. The engine names only the rule that failed; the reasons
-// follow from the interface's base declaration.
-type explainer struct {
-	plug  *interfaces.ConnectedPlug
-	slot  *interfaces.ConnectedSlot
-	model policyModel
-}
-
-func (e explainer) private() bool {
-	value, _ := e.plug.Lookup("private")
-	private, _ := value.(bool)
-	return private
-}
-
-// sharedMemoryID returns the shared-memory identifier of a plug or slot.
-func sharedMemoryID(attrs interface {
-	Lookup(string) (interface{}, bool)
-}) string {
-	value, _ := attrs.Lookup("shared-memory")
-	id, _ := value.(string)
-	return id
-}
-
-func (e explainer) install(info *snap.Info, err error) string {
-	for _, slot := range info.Slots {
-		if slot.Interface != sharedMemory || !strings.Contains(err.Error(), fmt.Sprintf("%q slot rule", slot.Name)) {
-			continue
-		}
-		switch info.Type() {
-		case snap.TypeApp, snap.TypeGadget:
-			return fmt.Sprintf("slot %q is super-privileged: the store must grant it in the snap declaration of %s (preview that with --slot-granted)", slot.Name, info.InstanceName())
-		default:
-			return fmt.Sprintf("a snap of type %s cannot have a shared-memory slot: only app, gadget, os and snapd snaps can", info.Type())
-		}
-	}
-	return err.Error()
-}
-
-func (e explainer) connect(err error) string {
-	if reason := e.mismatch(); reason != "" {
-		return reason
-	}
-	return err.Error()
-}
-
-func (e explainer) autoConnect(err error) string {
-	if reason := e.mismatch(); reason != "" {
-		return reason
-	}
-	plugPub, slotPub := e.model.plugPublisher, e.model.slotPublisher
-	switch {
-	case plugPub == "" || slotPub == "":
-		return "a plug auto-connects only to a slot of its own publisher, and a locally installed snap has none: use snap connect"
-	case plugPub != slotPub:
-		return fmt.Sprintf("a plug auto-connects only to a slot of its own publisher, and the plug snap is by %s, the slot snap by %s: use snap connect", plugPub, slotPub)
-	}
-	return err.Error()
-}
-
-// mismatch says why the plug cannot connect to the slot at all, or "".
-func (e explainer) mismatch() string {
-	systemSlot := isSystemSnap(e.slot.Snap())
-	switch {
-	case e.private() && !systemSlot:
-		return "private plugs connect only to the system slot"
-	case !e.private() && systemSlot:
-		return "the system slot takes only private plugs: this plug connects to an application slot with the same identifier"
-	case !e.private():
-		plugID, slotID := sharedMemoryID(e.plug), sharedMemoryID(e.slot)
-		if plugID != slotID {
-			return fmt.Sprintf("plug identifier %s does not match slot identifier %s", plugID, slotID)
-		}
-	}
-	return ""
 }

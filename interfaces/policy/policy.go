@@ -1,7 +1,10 @@
 // Package policy builds the assertions that snapd's policy engine
 // (github.com/snapcore/snapd/interfaces/policy) checks candidates against:
 // the base declaration of a set of interfaces, and snap declarations that
-// name a publisher. It sets up no policy of its own.
+// name a publisher. Install applies the engine's verdicts on a
+// shared-memory connection as snapd does for an install (local, or from
+// the store by given publishers) and explains each denial in plain words.
+// It sets up no policy of its own.
 package policy
 
 import (
