@@ -102,27 +102,18 @@ slots:
 `
 )
 
-// candidate builds a connection candidate as snapd does: the plug and an
-// application slot are sanitized; the system slot is implicit and is not.
+// candidate builds a connection candidate as snapd does, between the plug
+// "my-ipc" and the slot "shmem".
 func candidate(c *C, impl implementation, plugYaml, slotYaml, plugPublisher, slotPublisher string) *snapdpolicy.ConnectCandidate {
-	plugInfo := snaptest.MockInfo(c, plugYaml, nil).Plugs["my-ipc"]
-	c.Assert(interfaces.BeforePreparePlug(impl.iface, plugInfo), IsNil)
-	slotInfo := snaptest.MockInfo(c, slotYaml, nil).Slots["shmem"]
-	if t := slotInfo.Snap.Type(); t != snap.TypeOS && t != snap.TypeSnapd {
-		c.Assert(interfaces.BeforePrepareSlot(impl.iface, slotInfo), IsNil)
-	}
-	cand := &snapdpolicy.ConnectCandidate{
-		Plug:            connectedPlug(c, plugInfo),
-		Slot:            connectedSlot(c, slotInfo),
-		BaseDeclaration: impl.decl,
-	}
+	plug, slot := endpoints(c, impl.iface, plugYaml, slotYaml)
+	cand := &snapdpolicy.ConnectCandidate{Plug: plug, Slot: slot, BaseDeclaration: impl.decl}
 	var err error
 	if plugPublisher != "" {
-		cand.PlugSnapDeclaration, err = policy.SnapDeclaration(plugInfo.Snap.SnapName(), plugPublisher)
+		cand.PlugSnapDeclaration, err = policy.SnapDeclaration(plug.Snap().SnapName(), plugPublisher)
 		c.Assert(err, IsNil)
 	}
 	if slotPublisher != "" {
-		cand.SlotSnapDeclaration, err = policy.SnapDeclaration(slotInfo.Snap.SnapName(), slotPublisher)
+		cand.SlotSnapDeclaration, err = policy.SnapDeclaration(slot.Snap().SnapName(), slotPublisher)
 		c.Assert(err, IsNil)
 	}
 	return cand
