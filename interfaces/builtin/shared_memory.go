@@ -162,7 +162,7 @@ func validateSharedMemoryName(attr, name string) (globs int, err error) {
 	if len(name) > sharedMemoryMaxNameLength {
 		return 0, fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
 	}
-	if strings.TrimSpace(name) != name {
+	if !sharedMemoryTrimmed(name) {
 		return 0, fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
 	}
 	for i := 0; i < len(name); {
@@ -198,6 +198,17 @@ func validateSharedMemoryName(attr, name string) (globs int, err error) {
 	return globs, nil
 }
 
+// sharedMemoryTrimmed reports whether a name neither starts nor ends with
+// space. ASCII above the space at both ends is none, and spares a closer
+// look.
+func sharedMemoryTrimmed(name string) bool {
+	first, last := name[0], name[len(name)-1]
+	if ' ' < first && first < utf8.RuneSelf && ' ' < last && last < utf8.RuneSelf {
+		return true
+	}
+	return strings.TrimSpace(name) == name
+}
+
 // sharedMemoryInvisible reports whether a character beyond ASCII is a
 // space, a line or paragraph separator, or one that Unicode says to draw as
 // nothing (format characters such as bidi overrides and zero-width joiners,
@@ -207,42 +218,41 @@ func sharedMemoryInvisible(r rune) bool {
 		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
-// sharedMemoryBuffer is the room for names that most slots fit in.
-type sharedMemoryBuffer [16]string
-
-// sharedMemoryList returns the length of a "read" or "write" list as
-// snap.yaml and snapd's state give it, []interface{}, or as Go code stores
-// it, []string; ok is false for any other value.
-func sharedMemoryList(value interface{}) (length int, ok bool) {
+// sharedMemoryList returns a "read" or "write" list, as looking it up found
+// it: snap.yaml and snapd's state give []interface{}, Go code may store
+// []string. Its items are checked with the names.
+func sharedMemoryList(attr string, value interface{}, set bool) ([]interface{}, error) {
 	switch list := value.(type) {
 	case []interface{}:
-		return len(list), true
+		return list, nil
 	case []string:
-		return len(list), true
-	}
-	return 0, false
-}
-
-// appendSharedMemoryNames appends the names of a "read" or "write" list,
-// as looking it up found it, to names.
-func appendSharedMemoryNames(names []string, attr string, value interface{}, set bool) ([]string, error) {
-	switch list := value.(type) {
-	case []string:
-		return append(names, list...), nil
-	case []interface{}:
-		for _, item := range list {
-			name, ok := item.(string)
-			if !ok {
-				return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
-			}
-			names = append(names, name)
+		items := make([]interface{}, len(list))
+		for i, name := range list {
+			items[i] = name
 		}
-		return names, nil
+		return items, nil
 	}
 	if !set {
-		return names, nil
+		return nil, nil
 	}
 	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
+}
+
+// validateSharedMemoryNames checks the items of a "read" or "write" list
+// and returns what they count towards the slot's size.
+func validateSharedMemoryNames(attr string, list []interface{}) (size int, err error) {
+	for _, item := range list {
+		name, ok := item.(string)
+		if !ok {
+			return 0, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(list))
+		}
+		globs, err := validateSharedMemoryName(attr, name)
+		if err != nil {
+			return 0, err
+		}
+		size += len(name) * (1 + globs)
+	}
+	return size, nil
 }
 
 // sharedMemoryValue quotes an attribute's value for an error, null as YAML
@@ -262,46 +272,35 @@ func sharedMemoryIdentifier(value interface{}, set bool) (string, error) {
 }
 
 // sharedMemorySlotNames checks a slot's "write" and "read" lists, found by
-// lookup in snap.yaml's attributes or in a connection's, and appends their
-// names to buf, whose room spares an allocation: the first writes names
-// returned are from "write".
-func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string, buf []string) (names []string, writes int, err error) {
-	write, writeSet := lookup("write")
-	read, readSet := lookup("read")
-	writes, _ = sharedMemoryList(write)
-	reads, _ := sharedMemoryList(read)
-	names = buf[:0]
-	if cap(names) < writes+reads {
-		names = make([]string, 0, writes+reads)
+// lookup in snap.yaml's attributes or in a connection's, and returns them:
+// all their items are names.
+func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string) (write, read []interface{}, err error) {
+	value, set := lookup("write")
+	if write, err = sharedMemoryList("write", value, set); err != nil {
+		return nil, nil, err
 	}
-	if names, err = appendSharedMemoryNames(names, "write", write, writeSet); err != nil {
-		return nil, 0, err
+	value, set = lookup("read")
+	if read, err = sharedMemoryList("read", value, set); err != nil {
+		return nil, nil, err
 	}
-	if names, err = appendSharedMemoryNames(names, "read", read, readSet); err != nil {
-		return nil, 0, err
-	}
-	switch count := len(names); {
+	switch count := len(write) + len(read); {
 	case count == 0:
-		return nil, 0, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
+		return nil, nil, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
 	case count > sharedMemoryMaxNames:
-		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
+		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
 	}
-	size := 0
-	for i, name := range names {
-		attr := "write"
-		if i >= writes {
-			attr = "read"
-		}
-		globs, err := validateSharedMemoryName(attr, name)
-		if err != nil {
-			return nil, 0, err
-		}
-		size += len(name) * (1 + globs)
+	writeSize, err := validateSharedMemoryNames("write", write)
+	if err != nil {
+		return nil, nil, err
 	}
-	if size > sharedMemoryMaxSize {
-		return nil, 0, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
+	readSize, err := validateSharedMemoryNames("read", read)
+	if err != nil {
+		return nil, nil, err
 	}
-	return names, writes, nil
+	if size := writeSize + readSize; size > sharedMemoryMaxSize {
+		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
+	}
+	return write, read, nil
 }
 
 // sharedMemoryPrivate checks the "private" attribute, given as looking it up
@@ -342,8 +341,7 @@ func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error
 		value, ok := slot.Attrs[attr]
 		return value, ok
 	}
-	var room sharedMemoryBuffer
-	if _, _, err := sharedMemorySlotNames(lookup, slot.Name, room[:]); err != nil {
+	if _, _, err := sharedMemorySlotNames(lookup, slot.Name); err != nil {
 		return err
 	}
 	// A slot with names has attributes.
@@ -387,18 +385,17 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	return nil
 }
 
-// BeforeConnectSlot checks the slot's attributes again when it connects: a
-// slot's prepare hook may set those that snap.yaml leaves out. The system
-// slot has none.
+// BeforeConnectSlot checks the attributes that a slot's prepare hook set,
+// together with those of snap.yaml that BeforePrepareSlot checked. The
+// system slot has none.
 func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
-	if implicitSystemConnectedSlot(slot) {
+	if implicitSystemConnectedSlot(slot) || len(slot.DynamicAttrs()) == 0 {
 		return nil
 	}
 	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
 		return err
 	}
-	var room sharedMemoryBuffer
-	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
+	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
 	return err
 }
 
@@ -407,31 +404,33 @@ func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.Connected
 // names get readEnd. A "write" name of semaphores adds
 // sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
 func sharedMemoryRules(slot *interfaces.ConnectedSlot, readEnd string) (rules string, semaphores bool, err error) {
-	var room sharedMemoryBuffer
-	names, writes, err := sharedMemorySlotNames(slot.Lookup, slot.Name(), room[:])
+	write, read, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
 	if err != nil {
 		return "", false, err
 	}
 	// Each rule takes at most ruleSize bytes beside its name: grow once.
 	const ruleSize = len(sharedMemoryRulePrefix + sharedMemoryReadWriteEnd)
 	size := 0
-	for _, name := range names {
-		size += ruleSize + len(name)
+	for _, list := range [...][]interface{}{write, read} {
+		for _, name := range list {
+			size += ruleSize + len(name.(string))
+		}
 	}
 	var buf strings.Builder
 	buf.Grow(size)
 	bareGlob := false
-	for i, name := range names {
-		end := sharedMemoryReadWriteEnd
-		if i >= writes {
-			end = readEnd
-		} else {
-			bareGlob = bareGlob || name == "*"
-			semaphores = semaphores || strings.HasPrefix(name, "sem.")
-		}
+	for _, item := range write {
+		name := item.(string)
+		bareGlob = bareGlob || name == "*"
+		semaphores = semaphores || strings.HasPrefix(name, "sem.")
 		buf.WriteString(sharedMemoryRulePrefix)
 		buf.WriteString(name)
-		buf.WriteString(end)
+		buf.WriteString(sharedMemoryReadWriteEnd)
+	}
+	for _, name := range read {
+		buf.WriteString(sharedMemoryRulePrefix)
+		buf.WriteString(name.(string))
+		buf.WriteString(readEnd)
 	}
 	return buf.String(), semaphores && !bareGlob, nil
 }
