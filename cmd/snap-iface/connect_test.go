@@ -243,7 +243,7 @@ plugs:
 	}
 	for _, want := range []string{
 		"  declaration: invalid\n",
-		`    my-ipc: shared-memory "private" attribute must be a bool, not "yes"` + "\n",
+		`    my-ipc: shared-memory "private" attribute must be a bool, not yes` + "\n",
 		"No preview: the plug or the slot is rejected.\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -252,7 +252,7 @@ plugs:
 	}
 	report := connectJSON(t, dir, exitFindings, "consumer.yaml", slot)
 	// The home plug is not ours to judge: only shared-memory errors count.
-	wantErrors := []badInterface{{"my-ipc", `shared-memory "private" attribute must be a bool, not "yes"`}}
+	wantErrors := []badInterface{{"my-ipc", `shared-memory "private" attribute must be a bool, not yes`}}
 	if report.Plug.Valid || !reflect.DeepEqual(report.Plug.Errors, wantErrors) {
 		t.Errorf("plug %+v, want errors %+v", report.Plug, wantErrors)
 	}

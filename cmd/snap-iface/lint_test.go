@@ -63,7 +63,7 @@ func TestLint(t *testing.T) {
 		files:   map[string]string{"snap.yaml": "name: bad\nversion: 1\nplugs:\n  p:\n    interface: shared-memory\n    private: \"yes\"\n"},
 		status:  exitFindings,
 		want: []string{
-			`snap.yaml: error: plug "p": shared-memory "private" attribute must be a bool, not "yes"`,
+			`snap.yaml: error: plug "p": shared-memory "private" attribute must be a bool, not yes`,
 		},
 	}, {
 		summary: "plug and slot identifiers that never match; the system slot offers none",

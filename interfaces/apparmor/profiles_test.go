@@ -210,9 +210,9 @@ slots:
 		{"unknown snap", []system.Snap{{YAML: consumer}}, []system.Connection{conn},
 			`cannot connect slot "shmem" from snap "provider": no such slot`},
 		{"rejected plug", []system.Snap{{YAML: provider}, {YAML: privateWithID}}, []system.Connection{conn},
-			`cannot use snap #2: snap "consumer" has bad plugs or slots: plug "my-ipc": shared-memory plug "my-ipc" cannot set "shared-memory" together with "private: true"`},
+			`cannot use snap #2: snap "consumer" has bad plugs or slots: plug "my-ipc": shared-memory "shared-memory" attribute must not be set together with "private: true"`},
 		{"rejected slot", []system.Snap{{YAML: emptySlot}, {YAML: consumer}}, []system.Connection{conn},
-			`cannot use snap #1: snap "provider" has bad plugs or slots: slot "shmem": shared-memory slot "shmem" needs at least one name in "read" or "write"`},
+			`cannot use snap #1: snap "provider" has bad plugs or slots: slot "shmem": shared memory interface requires at least a valid "read" or "write" attribute`},
 	} {
 		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
 		c.Check(err, ErrorMatches, t.err, Commentf(t.summary))

@@ -68,7 +68,7 @@ slots:
 	c.Check(info.BadInterfaces["unknown"], Equals, `unknown interface "no-such-thing"`)
 	c.Check(info.BadInterfaces["bad-content"], Matches, `.*content.*target.*`)
 	c.Check(info.BadInterfaces["bad-dbus"], Matches, `.*bus.*`)
-	c.Check(info.BadInterfaces["bad-shm"], Matches, `shared-memory plug "bad-shm" .*`)
+	c.Check(info.BadInterfaces["bad-shm"], Matches, `shared-memory "shared-memory" attribute must not be set together with "private: true"`)
 	var plugs []string
 	for name := range info.Apps["app"].Plugs {
 		plugs = append(plugs, name)

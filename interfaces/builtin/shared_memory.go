@@ -20,9 +20,9 @@
 package builtin
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,6 +31,7 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/interfaces/apparmor"
 	"github.com/snapcore/snapd/interfaces/mount"
+	"github.com/snapcore/snapd/logger"
 	"github.com/snapcore/snapd/osutil"
 	"github.com/snapcore/snapd/snap"
 )
@@ -101,28 +102,55 @@ const sharedMemoryPrivateUpdateNS = `  # Private /dev/shm
   mount options=(bind, rw) /dev/shm/snap.%s/ -> /dev/shm/,
   umount /dev/shm/,`
 
-// Connected plugs read and write the slot's "write" names, and only read its
-// "read" names; the slot itself reads and writes both.
-// A rule is the prefix, the name, and the end that holds the permissions.
+// sharedMemoryAAPerm is what a rule lets a snap do with a name.
+type sharedMemoryAAPerm string
+
 const (
-	sharedMemoryReadWritePerms = "mrwlk"
-	sharedMemoryReadOnlyPerms  = "r"
-	sharedMemoryRulePrefix     = `"/{dev,run}/shm/`
-	sharedMemoryReadWriteEnd   = `" ` + sharedMemoryReadWritePerms + ",\n"
-	sharedMemoryReadOnlyEnd    = `" ` + sharedMemoryReadOnlyPerms + ",\n"
+	sharedMemoryReadWrite sharedMemoryAAPerm = "mrwlk"
+	sharedMemoryReadOnly  sharedMemoryAAPerm = "r"
 )
+
+// appendSharedMemoryRule appends the rule that grants perm on a name, in
+// /dev/shm and in /run/shm (Ubuntu 14.04):
+//
+//	"/{dev,run}/shm/<name>" <perm>,
+func appendSharedMemoryRule(rules []byte, name string, perm sharedMemoryAAPerm) []byte {
+	rules = append(rules, `"/{dev,run}/shm/`...)
+	rules = append(rules, name...)
+	rules = append(rules, `" `...)
+	rules = append(rules, perm...)
+	return append(rules, ",\n"...)
+}
+
+// sharedMemoryRuleSize is the most a rule takes beside its name.
+const sharedMemoryRuleSize = len(`"/{dev,run}/shm/" mrwlk,\n`)
+
+// sharedMemorySide is the side of a connection that rules are for. The slot
+// reads and writes all its names; a plug only reads its "read" names.
+type sharedMemorySide int
+
+const (
+	sharedMemoryPlugSide sharedMemorySide = iota
+	sharedMemorySlotSide
+)
+
+// readPerm is what the side may do with the slot's "read" names.
+func (side sharedMemorySide) readPerm() sharedMemoryAAPerm {
+	if side == sharedMemoryPlugSide {
+		return sharedMemoryReadOnly
+	}
+	return sharedMemoryReadWrite
+}
 
 // glibc's sem_open creates a semaphore under a temporary name, "sem." and 6
 // characters of [A-Za-z0-9], then links it to its own name and unlinks the
 // temporary. AppArmor lets a link grant on its new name, but for "l", only
 // what the target already grants: so the temporary needs every permission
 // that names of semaphores have but "l". The owner qualifier keeps it to the
-// files the process itself creates.
-const sharedMemorySemaphoreTemporaryPerms = "mrwk"
-
+// files of the process's own user.
 const sharedMemorySemaphoreAppArmor = `
 # Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.
-owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" ` + sharedMemorySemaphoreTemporaryPerms + `,
+owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" mrwk,
 `
 
 // Limits under which the full profiles of both sides compile, whatever the
@@ -138,75 +166,79 @@ const (
 	sharedMemoryMaxSize       = 16384
 )
 
-// sharedMemoryReserved are the ASCII characters a name cannot hold: the
-// path separator, AppArmor's pattern characters but "*", its quote and its
-// escape, and NUL.
-const sharedMemoryReserved = "/?[]{}^\"\\\x00"
+// sharedMemoryAARE are AppArmor's pattern characters but "*", its quote, and
+// NUL: a name cannot hold them.
+const sharedMemoryAARE = `?[]{}^"` + "\x00"
 
-// sharedMemoryPlain marks the ASCII characters a name holds as they are:
-// printable, neither reserved nor "*".
+// sharedMemoryPlain marks the ASCII characters that a name holds as they
+// are: printable, and neither AppArmor's, "/" nor "*".
 var sharedMemoryPlain = func() (plain [utf8.RuneSelf]bool) {
 	for c := byte(' '); c < 0x7f; c++ {
-		plain[c] = c != '*' && strings.IndexByte(sharedMemoryReserved, c) < 0
+		plain[c] = !strings.ContainsRune(sharedMemoryAARE+`/\*`, rune(c))
 	}
 	return plain
 }()
 
-// validateSharedMemoryName checks one entry of the "read" or "write" list
-// and returns how many "*" it holds. An accepted name yields a rule that
-// AppArmor compiles and that matches objects directly inside /dev/shm only.
-func validateSharedMemoryName(attr, name string) (globs int, err error) {
-	if name == "" {
-		return 0, fmt.Errorf(`shared-memory %q attribute cannot hold an empty name`, attr)
+// sharedMemoryPlainName reports whether a name passes every check at a
+// glance, and how many "*" it holds: plain characters and single "*", no
+// space at either end, not too long, and neither "." nor "..".
+func sharedMemoryPlainName(name string) (globs int, ok bool) {
+	if name == "" || len(name) > sharedMemoryMaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' || name == "." || name == ".." {
+		return 0, false
 	}
-	if len(name) > sharedMemoryMaxNameLength {
-		return 0, fmt.Errorf(`shared-memory %q name %q cannot be longer than %d bytes, not %d`, attr, name, sharedMemoryMaxNameLength, len(name))
-	}
-	if !sharedMemoryTrimmed(name) {
-		return 0, fmt.Errorf(`shared-memory %q name %q cannot have leading or trailing space`, attr, name)
-	}
-	for i := 0; i < len(name); {
-		c := name[i]
-		switch {
-		case c < utf8.RuneSelf && sharedMemoryPlain[c]:
-			i++
-			continue
-		case c == '*':
-			if strings.HasPrefix(name[i+1:], "*") {
-				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain "**"`, attr, name)
-			}
-			if globs++; globs > sharedMemoryMaxGlobs {
-				return 0, fmt.Errorf(`shared-memory %q name %q cannot contain more than %d "*"`, attr, name, sharedMemoryMaxGlobs)
-			}
-			i++
-			continue
-		case strings.IndexByte(sharedMemoryReserved, c) >= 0:
-			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain %q`, attr, name, string(c))
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '*' && (i == 0 || name[i-1] != '*'):
+			globs++
+		case c >= utf8.RuneSelf || !sharedMemoryPlain[c]:
+			return 0, false
 		}
-		r, size := utf8.DecodeRuneInString(name[i:])
-		if unicode.IsControl(r) {
-			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain control character %q`, attr, name, string(r))
-		}
-		if sharedMemoryInvisible(r) {
-			return 0, fmt.Errorf(`shared-memory %q name %q cannot contain invisible character %q`, attr, name, string(r))
-		}
-		i += size
 	}
-	if name == "." || name == ".." {
-		return 0, fmt.Errorf(`shared-memory %q name %q does not name an object in /dev/shm`, attr, name)
-	}
-	return globs, nil
+	return globs, globs <= sharedMemoryMaxGlobs
 }
 
-// sharedMemoryTrimmed reports whether a name neither starts nor ends with
-// space. ASCII above the space at both ends is none, and spares a closer
-// look.
-func sharedMemoryTrimmed(name string) bool {
-	first, last := name[0], name[len(name)-1]
-	if ' ' < first && first < utf8.RuneSelf && ' ' < last && last < utf8.RuneSelf {
-		return true
+// validateSharedMemoryName checks one entry of the "read" or "write" list,
+// and returns how many "*" it holds. An accepted name yields a rule that
+// AppArmor compiles and that matches one object, or with "*" several,
+// directly inside /dev/shm. A name that breaks several checks gets the
+// error of the first.
+func validateSharedMemoryName(name string) (globs int, err error) {
+	if globs, ok := sharedMemoryPlainName(name); ok {
+		return globs, nil
 	}
-	return strings.TrimSpace(name) == name
+	switch {
+	case name == "":
+		return 0, errors.New("shared-memory interface path is empty")
+	case strings.TrimSpace(name) != name:
+		return 0, fmt.Errorf("shared-memory interface path has leading or trailing spaces: %q", name)
+	case strings.ContainsAny(name, sharedMemoryAARE):
+		return 0, fmt.Errorf("shared-memory interface path is invalid: %q contains a reserved apparmor char from %s", name, sharedMemoryAARE)
+	case strings.Contains(name, "**"):
+		// "**" would match in subdirectories too
+		return 0, fmt.Errorf("shared-memory interface path is invalid: %q contains ** which is unsupported", name)
+	case strings.Contains(name, "/"):
+		return 0, fmt.Errorf("shared-memory interface path should not contain '/': %q", name)
+	case name == "." || name == "..":
+		return 0, fmt.Errorf("shared-memory interface path is not clean: %q", name)
+	case strings.Contains(name, `\`):
+		// AppArmor's escape
+		return 0, fmt.Errorf(`shared-memory interface path is invalid: %q contains "\\"`, name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return 0, fmt.Errorf("shared-memory interface path is invalid: %+q contains control character %+q", name, r)
+		}
+		if sharedMemoryInvisible(r) {
+			return 0, fmt.Errorf("shared-memory interface path is invalid: %+q contains invisible character %+q", name, r)
+		}
+	}
+	if len(name) > sharedMemoryMaxNameLength {
+		return 0, fmt.Errorf("shared-memory interface path is too long: %q has %d bytes, more than %d", name, len(name), sharedMemoryMaxNameLength)
+	}
+	if globs = strings.Count(name, "*"); globs > sharedMemoryMaxGlobs {
+		return 0, fmt.Errorf(`shared-memory interface path is invalid: %q contains more than %d "*"`, name, sharedMemoryMaxGlobs)
+	}
+	return globs, nil
 }
 
 // sharedMemoryInvisible reports whether a character beyond ASCII is a
@@ -214,17 +246,23 @@ func sharedMemoryTrimmed(name string) bool {
 // nothing (format characters such as bidi overrides and zero-width joiners,
 // variation selectors, fillers): they make a name read as another.
 func sharedMemoryInvisible(r rune) bool {
-	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
+	return r >= utf8.RuneSelf && unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
 		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
-// sharedMemoryList returns a "read" or "write" list, as looking it up found
-// it: snap.yaml and snapd's state give []interface{}, Go code may store
-// []string. Its items are checked with the names.
-func sharedMemoryList(attr string, value interface{}, set bool) ([]interface{}, error) {
+// sharedMemoryList returns a slot's "read" or "write" list, as snap.yaml
+// and snapd's state give it, []interface{}, all of whose items are strings.
+// Go code may store []string.
+func sharedMemoryList(attrs interfaces.Attrer, attr string) ([]interface{}, error) {
+	value, ok := attrs.Lookup(attr)
+	if !ok {
+		return nil, nil
+	}
 	switch list := value.(type) {
 	case []interface{}:
-		return list, nil
+		if sharedMemoryStrings(list) {
+			return list, nil
+		}
 	case []string:
 		items := make([]interface{}, len(list))
 		for i, name := range list {
@@ -232,86 +270,48 @@ func sharedMemoryList(attr string, value interface{}, set bool) ([]interface{}, 
 		}
 		return items, nil
 	}
-	if !set {
-		return nil, nil
-	}
-	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(value))
+	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not "%v"`, attr, value)
 }
 
-// validateSharedMemoryNames checks the items of a "read" or "write" list
-// and returns what they count towards the slot's size.
-func validateSharedMemoryNames(attr string, list []interface{}) (size int, err error) {
+// sharedMemoryStrings reports whether all items of a list are strings.
+func sharedMemoryStrings(list []interface{}) bool {
 	for _, item := range list {
-		name, ok := item.(string)
-		if !ok {
-			return 0, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not %s`, attr, sharedMemoryValue(list))
+		if _, ok := item.(string); !ok {
+			return false
 		}
-		globs, err := validateSharedMemoryName(attr, name)
-		if err != nil {
-			return 0, err
-		}
-		size += len(name) * (1 + globs)
 	}
-	return size, nil
+	return true
 }
 
-// sharedMemoryValue quotes an attribute's value for an error, null as YAML
-// writes it.
-func sharedMemoryValue(value interface{}) string {
-	return strconv.Quote(strings.ReplaceAll(fmt.Sprint(value), "<nil>", "null"))
-}
-
-// sharedMemoryIdentifier checks the "shared-memory" attribute, given as
-// looking it up found it, and returns it, "" when it is not set.
-func sharedMemoryIdentifier(value interface{}, set bool) (string, error) {
-	identifier, ok := value.(string)
-	if set && !ok {
-		return "", fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %s`, sharedMemoryValue(value))
-	}
-	return identifier, nil
-}
-
-// sharedMemorySlotNames checks a slot's "write" and "read" lists, found by
-// lookup in snap.yaml's attributes or in a connection's, and returns them:
-// all their items are names.
-func sharedMemorySlotNames(lookup func(attr string) (interface{}, bool), slotName string) (write, read []interface{}, err error) {
-	value, set := lookup("write")
-	if write, err = sharedMemoryList("write", value, set); err != nil {
+// sharedMemoryNames checks a slot's "read" and "write" lists, from snap.yaml
+// or from a connection, and returns them.
+func sharedMemoryNames(attrs interfaces.Attrer) (read, write []interface{}, err error) {
+	if read, err = sharedMemoryList(attrs, "read"); err != nil {
 		return nil, nil, err
 	}
-	value, set = lookup("read")
-	if read, err = sharedMemoryList("read", value, set); err != nil {
+	if write, err = sharedMemoryList(attrs, "write"); err != nil {
 		return nil, nil, err
 	}
-	switch count := len(write) + len(read); {
+	switch count := len(read) + len(write); {
 	case count == 0:
-		return nil, nil, fmt.Errorf(`shared-memory slot %q needs at least one name in "read" or "write"`, slotName)
+		return nil, nil, errors.New(`shared memory interface requires at least a valid "read" or "write" attribute`)
 	case count > sharedMemoryMaxNames:
-		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have more than %d names in "read" and "write", not %d`, slotName, sharedMemoryMaxNames, count)
+		return nil, nil, fmt.Errorf(`shared-memory interface cannot have more than %d "read" and "write" paths, not %d`, sharedMemoryMaxNames, count)
 	}
-	writeSize, err := validateSharedMemoryNames("write", write)
-	if err != nil {
-		return nil, nil, err
+	size := 0
+	for _, list := range [...][]interface{}{read, write} {
+		for _, name := range list {
+			globs, err := validateSharedMemoryName(name.(string))
+			if err != nil {
+				return nil, nil, err
+			}
+			size += len(name.(string)) * (1 + globs)
+		}
 	}
-	readSize, err := validateSharedMemoryNames("read", read)
-	if err != nil {
-		return nil, nil, err
+	if size > sharedMemoryMaxSize {
+		return nil, nil, fmt.Errorf(`shared-memory interface "read" and "write" paths cannot be longer than %d bytes in all, each "*" counting its path's length again, not %d`, sharedMemoryMaxSize, size)
 	}
-	if size := writeSize + readSize; size > sharedMemoryMaxSize {
-		return nil, nil, fmt.Errorf(`shared-memory slot %q cannot have names in "read" and "write" of more than %d bytes, each "*" counting its name's length again, not %d`, slotName, sharedMemoryMaxSize, size)
-	}
-	return write, read, nil
-}
-
-// sharedMemoryPrivate checks the "private" attribute, given as looking it up
-// found it. Connections stored by snapd releases older than the attribute
-// lack it: they are not private.
-func sharedMemoryPrivate(value interface{}, set bool) (bool, error) {
-	private, ok := value.(bool)
-	if set && !ok {
-		return false, fmt.Errorf(`shared-memory "private" attribute must be a bool, not %s`, sharedMemoryValue(value))
-	}
-	return private, nil
+	return read, write, nil
 }
 
 type sharedMemoryInterface struct{}
@@ -333,155 +333,163 @@ func (iface *sharedMemoryInterface) StaticInfo() interfaces.StaticInfo {
 
 func (iface *sharedMemoryInterface) BeforePrepareSlot(slot *snap.SlotInfo) error {
 	value, set := slot.Attrs["shared-memory"]
-	identifier, err := sharedMemoryIdentifier(value, set)
-	if err != nil {
-		return err
+	identifier, ok := value.(string)
+	if set && !ok {
+		return fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %v`, value)
 	}
-	lookup := func(attr string) (interface{}, bool) {
-		value, ok := slot.Attrs[attr]
-		return value, ok
-	}
-	if _, _, err := sharedMemorySlotNames(lookup, slot.Name); err != nil {
-		return err
-	}
-	// A slot with names has attributes.
 	if identifier == "" {
+		if slot.Attrs == nil {
+			slot.Attrs = make(map[string]interface{})
+		}
 		slot.Attrs["shared-memory"] = slot.Name
 	}
-	return nil
+	_, _, err := sharedMemoryNames(slot)
+	return err
 }
 
 func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error {
+	value, set := plug.Attrs["private"]
+	private, ok := value.(bool)
+	if set && !ok {
+		return fmt.Errorf(`shared-memory "private" attribute must be a bool, not %v`, value)
+	}
 	if plug.Attrs == nil {
 		plug.Attrs = make(map[string]interface{})
 	}
-	value, set := plug.Attrs["private"]
-	private, err := sharedMemoryPrivate(value, set)
-	if err != nil {
-		return err
-	}
 	plug.Attrs["private"] = private
+
+	value, set = plug.Attrs["shared-memory"]
+	identifier, ok := value.(string)
+	if set && !ok {
+		return fmt.Errorf(`shared-memory "shared-memory" attribute must be a string, not %v`, value)
+	}
 	if !private {
-		value, set := plug.Attrs["shared-memory"]
-		identifier, err := sharedMemoryIdentifier(value, set)
-		if identifier == "" && err == nil {
+		if identifier == "" {
 			plug.Attrs["shared-memory"] = plug.Name
 		}
-		return err
+		return nil
 	}
-	if _, set := plug.Attrs["shared-memory"]; set {
-		return fmt.Errorf(`shared-memory plug %q cannot set "shared-memory" together with "private: true"`, plug.Name)
+	// A private /dev/shm hides every other shared-memory object.
+	if set {
+		return errors.New(`shared-memory "shared-memory" attribute must not be set together with "private: true"`)
 	}
 	for _, other := range plug.Snap.Plugs {
 		if other != plug && other.Interface == "shared-memory" {
-			return fmt.Errorf(`shared-memory plug %q with "private: true" cannot be used with other shared-memory plugs, such as %q`, plug.Name, other.Name)
+			return errors.New(`shared-memory plug with "private: true" set cannot be used with other shared-memory plugs`)
 		}
 	}
 	for _, other := range plug.Snap.Slots {
 		if other.Interface == "shared-memory" {
-			return fmt.Errorf(`shared-memory plug %q with "private: true" cannot be used with shared-memory slots, such as %q`, plug.Name, other.Name)
+			return errors.New(`shared-memory plug with "private: true" set cannot be used with shared-memory slots`)
 		}
 	}
 	return nil
 }
 
-// BeforeConnectSlot checks the attributes that a slot's prepare hook set,
-// together with those of snap.yaml that BeforePrepareSlot checked. The
-// system slot has none.
+// BeforeConnectSlot checks the attributes that the slot's prepare hook set;
+// BeforePrepareSlot checked those of snap.yaml. The system slot has none.
 func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
-	if implicitSystemConnectedSlot(slot) || len(slot.DynamicAttrs()) == 0 {
+	if len(slot.DynamicAttrs()) == 0 || implicitSystemConnectedSlot(slot) {
 		return nil
 	}
-	if _, err := sharedMemoryIdentifier(slot.Lookup("shared-memory")); err != nil {
-		return err
-	}
-	_, _, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
+	_, _, err := sharedMemoryNames(slot)
 	return err
 }
 
-// sharedMemoryRules checks the slot's attributes and returns one rule for
-// each of its names, on both /dev/shm and /run/shm (Ubuntu 14.04). Read
-// names get readEnd. A "write" name of semaphores adds
-// sharedMemorySemaphoreAppArmor, unless a bare "*" grants what it does.
-func sharedMemoryRules(slot *interfaces.ConnectedSlot, readEnd string) (rules string, semaphores bool, err error) {
-	write, read, err := sharedMemorySlotNames(slot.Lookup, slot.Name())
-	if err != nil {
-		return "", false, err
+// sharedMemoryPrivate reads the "private" attribute of a connected plug.
+// Connections stored by snapd releases older than the attribute lack it:
+// they are not private.
+func sharedMemoryPrivate(plug *interfaces.ConnectedPlug) (bool, error) {
+	value, ok := plug.Lookup("private")
+	if private, isBool := value.(bool); isBool || !ok {
+		return private, nil
 	}
-	// Each rule takes at most ruleSize bytes beside its name: grow once.
-	const ruleSize = len(sharedMemoryRulePrefix + sharedMemoryReadWriteEnd)
+	if value == nil {
+		// snapd 2.64's Attr panics on null
+		return false, fmt.Errorf(`snap %q has interface "shared-memory" with invalid value type <nil> for "private" attribute: *bool`, plug.Snap().InstanceName())
+	}
+	var private bool
+	return false, plug.Attr("private", &private)
+}
+
+// sharedMemorySnippet returns the rules of the slot's names for one side,
+// and whether its "write" names are of semaphores that need
+// sharedMemorySemaphoreAppArmor. A slot whose attributes break the rules,
+// as a connection stored unchecked can, gets none.
+func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) (snippet string, semaphores bool) {
+	read, write, err := sharedMemoryNames(slot)
+	if err != nil {
+		logger.Noticef("cannot grant shared-memory slot %q of snap %q: %v", slot.Name(), slot.Snap().InstanceName(), err)
+		return "", false
+	}
 	size := 0
-	for _, list := range [...][]interface{}{write, read} {
+	for _, list := range [...][]interface{}{read, write} {
 		for _, name := range list {
-			size += ruleSize + len(name.(string))
+			size += sharedMemoryRuleSize + len(name.(string))
 		}
 	}
-	var buf strings.Builder
-	buf.Grow(size)
+	rules := make([]byte, 0, size)
 	bareGlob := false
 	for _, item := range write {
 		name := item.(string)
+		rules = appendSharedMemoryRule(rules, name, sharedMemoryReadWrite)
 		bareGlob = bareGlob || name == "*"
 		semaphores = semaphores || strings.HasPrefix(name, "sem.")
-		buf.WriteString(sharedMemoryRulePrefix)
-		buf.WriteString(name)
-		buf.WriteString(sharedMemoryReadWriteEnd)
 	}
+	readPerm := side.readPerm()
 	for _, name := range read {
-		buf.WriteString(sharedMemoryRulePrefix)
-		buf.WriteString(name.(string))
-		buf.WriteString(readEnd)
+		rules = appendSharedMemoryRule(rules, name.(string), readPerm)
 	}
-	return buf.String(), semaphores && !bareGlob, nil
+	// A bare "*" already grants glibc's temporary names.
+	return string(rules), semaphores && !bareGlob
 }
 
-// addSharedMemoryRules adds the slot's rules to spec with add, and the rule
-// for semaphores once however many slots need it.
-func addSharedMemoryRules(spec *apparmor.Specification, add func(snippet string), slot *interfaces.ConnectedSlot, readEnd string) error {
-	rules, semaphores, err := sharedMemoryRules(slot, readEnd)
+// addSharedMemorySnippets adds the slot's rules for one side to spec, and
+// the rule for semaphores once however many slots need it.
+func addSharedMemorySnippets(spec *apparmor.Specification, slot *interfaces.ConnectedSlot, side sharedMemorySide) {
+	snippet, semaphores := sharedMemorySnippet(slot, side)
+	if side == sharedMemorySlotSide {
+		// The slot's rules are the same for each of its plugs.
+		spec.AddDeduplicatedSnippet(snippet)
+	} else {
+		spec.AddSnippet(snippet)
+	}
+	if semaphores {
+		spec.AddDeduplicatedSnippet(sharedMemorySemaphoreAppArmor)
+	}
+}
+
+func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
+	private, err := sharedMemoryPrivate(plug)
 	if err != nil {
 		return err
 	}
-	add(rules)
-	if semaphores {
-		spec.AddDeduplicatedSnippet(sharedMemorySemaphoreAppArmor)
+	switch {
+	case private:
+		spec.AddSnippet(sharedMemoryPrivateConnectedPlugAppArmor)
+		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
+	case !implicitSystemConnectedSlot(slot):
+		// The system slot shares nothing with a plug that is not private.
+		addSharedMemorySnippets(spec, slot, sharedMemoryPlugSide)
 	}
 	return nil
 }
 
-// A plug usually connects to one slot: its rules are added as they are. A
-// slot connected to many plugs gets its rules once.
-func (iface *sharedMemoryInterface) AppArmorConnectedPlug(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
-	private, err := sharedMemoryPrivate(plug.Lookup("private"))
-	if err != nil {
-		return err
-	}
-	if private {
-		spec.AddDeduplicatedSnippet(sharedMemoryPrivateConnectedPlugAppArmor)
-		spec.AddUpdateNSf(sharedMemoryPrivateUpdateNS, plug.Snap().InstanceName())
-		return nil
-	}
-	return addSharedMemoryRules(spec, spec.AddSnippet, slot, sharedMemoryReadOnlyEnd)
-}
-
 func (iface *sharedMemoryInterface) AppArmorConnectedSlot(spec *apparmor.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
-	if implicitSystemConnectedSlot(slot) {
-		return nil
+	if !implicitSystemConnectedSlot(slot) {
+		addSharedMemorySnippets(spec, slot, sharedMemorySlotSide)
 	}
-	return addSharedMemoryRules(spec, spec.AddDeduplicatedSnippet, slot, sharedMemoryReadWriteEnd)
+	return nil
 }
 
 func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification, plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot) error {
-	private, err := sharedMemoryPrivate(plug.Lookup("private"))
-	if err != nil {
+	private, err := sharedMemoryPrivate(plug)
+	if err != nil || !private {
 		return err
-	}
-	if !private {
-		return nil
 	}
 	devShm := filepath.Join(dirs.GlobalRootDir, "/dev/shm")
 	if osutil.IsSymlink(devShm) {
-		return fmt.Errorf(`shared-memory plug %q with "private: true" cannot be connected: %q is a symlink`, plug.Name(), devShm)
+		return fmt.Errorf(`shared-memory plug with "private: true" cannot be connected if %q is a symlink`, devShm)
 	}
 	return spec.AddMountEntry(osutil.MountEntry{
 		Name:    filepath.Join(devShm, "snap."+plug.Snap().InstanceName()),

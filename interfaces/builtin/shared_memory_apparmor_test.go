@@ -282,7 +282,7 @@ func (s *sharedMemoryParserSuite) TestLimitsCompile(c *C) {
 		comment := Commentf(t.summary)
 		atLimit, over := t.names[:len(t.names)-1], t.names
 		_, slotInfo := builtin.MockConnectedSlot(c, limitProviderYaml(over), nil, "shm")
-		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, `shared-memory slot "shm" cannot have .*`, comment)
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, `shared-memory interface (cannot have more than 1024|"read" and "write" paths cannot be longer) .*`, comment)
 
 		yaml := limitProviderYaml(atLimit)
 		_, slotInfo = builtin.MockConnectedSlot(c, yaml, nil, "shm")

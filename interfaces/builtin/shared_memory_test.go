@@ -23,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 
 	. "gopkg.in/check.v1"
@@ -32,6 +31,7 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/interfaces/apparmor"
 	"github.com/snapcore/snapd/interfaces/mount"
+	"github.com/snapcore/snapd/logger"
 	"github.com/snapcore/snapd/osutil"
 	"github.com/snapcore/snapd/snap"
 	"github.com/snapcore/snapd/snap/snaptest"
@@ -171,45 +171,48 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 		attrs string
 		err   string
 	}{
-		{`shared-memory: 42`, `shared-memory "shared-memory" attribute must be a string, not "42"`},
-		{`shared-memory: [a]`, `shared-memory "shared-memory" attribute must be a string, not "\[a\]"`},
+		{`shared-memory: 42`, `shared-memory "shared-memory" attribute must be a string, not 42`},
+		{`shared-memory: [a]`, `shared-memory "shared-memory" attribute must be a string, not \[a\]`},
 		{`read: a`, `shared-memory "read" attribute must be a list of strings, not "a"`},
 		{`write: [1]`, `shared-memory "write" attribute must be a list of strings, not "\[1\]"`},
 		{`write: {a: b}`, `shared-memory "write" attribute must be a list of strings, not "map\[a:b\]"`},
-		{`read: []`, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
-		{`shared-memory: foo`, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
-		{`write: [""]`, `shared-memory "write" attribute cannot hold an empty name`},
-		{`read: [" a"]`, `shared-memory "read" name " a" cannot have leading or trailing space`},
-		{`read: ["a\t"]`, `shared-memory "read" name "a\\t" cannot have leading or trailing space`},
-		{`write: [a/b]`, `shared-memory "write" name "a/b" cannot contain "/"`},
-		{`write: [../a]`, `shared-memory "write" name "../a" cannot contain "/"`},
-		{`write: ["a?"]`, `shared-memory "write" name "a\?" cannot contain "\?"`},
-		{`write: ["a[b]"]`, `shared-memory "write" name "a\[b\]" cannot contain "\["`},
-		{`write: ["a]"]`, `shared-memory "write" name "a\]" cannot contain "\]"`},
-		{`write: ["{a,b}"]`, `shared-memory "write" name "{a,b}" cannot contain "{"`},
-		{`write: ["a}"]`, `shared-memory "write" name "a}" cannot contain "}"`},
-		{`write: ["^a"]`, `shared-memory "write" name "\^a" cannot contain "\^"`},
-		{`write: ["a\"b"]`, `shared-memory "write" name "a\\"b" cannot contain "\\""`},
-		{`write: ['a\b']`, `shared-memory "write" name "a\\\\b" cannot contain "\\\\"`},
-		{`write: ['a\']`, `shared-memory "write" name "a\\\\" cannot contain "\\\\"`},
-		{`write: ["@{HOME}"]`, `shared-memory "write" name "@{HOME}" cannot contain "{"`},
-		{`write: ["a\0b"]`, `shared-memory "write" name "a\\x00b" cannot contain "\\x00"`},
-		{`write: ["a\nb"]`, `shared-memory "write" name "a\\nb" cannot contain control character "\\n"`},
-		{`write: ["a\x7fb"]`, `shared-memory "write" name "a\\x7fb" cannot contain control character "\\x7f"`},
-		{`write: ["a\u0085b"]`, `shared-memory "write" name "a\\u0085b" cannot contain control character "\\u0085"`},
-		{`write: ["**"]`, `shared-memory "write" name "\*\*" cannot contain "\*\*"`},
-		{`write: ["a**b"]`, `shared-memory "write" name "a\*\*b" cannot contain "\*\*"`},
-		{`write: ["."]`, `shared-memory "write" name "." does not name an object in /dev/shm`},
-		{`write: [".."]`, `shared-memory "write" name "\.\." does not name an object in /dev/shm`},
-		{"write: [a]\n    read: [ok, \"b/c\"]", `shared-memory "read" name "b/c" cannot contain "/"`},
+		{`read: []`, `shared memory interface requires at least a valid "read" or "write" attribute`},
+		{`shared-memory: foo`, `shared memory interface requires at least a valid "read" or "write" attribute`},
+		{`write: [""]`, `shared-memory interface path is empty`},
+		{`read: [" a"]`, `shared-memory interface path has leading or trailing spaces: " a"`},
+		{`read: ["a\t"]`, `shared-memory interface path has leading or trailing spaces: "a\\t"`},
+		{`write: [a/b]`, `shared-memory interface path should not contain '/': "a/b"`},
+		{`write: [../a]`, `shared-memory interface path should not contain '/': "../a"`},
+		{`write: ["a?"]`, `shared-memory interface path is invalid: "a\?" contains a reserved apparmor char from .*`},
+		{`write: ["a[b]"]`, `shared-memory interface path is invalid: "a\[b\]" contains a reserved apparmor char from .*`},
+		{`write: ["a]"]`, `shared-memory interface path is invalid: "a\]" contains a reserved apparmor char from .*`},
+		{`write: ["{a,b}"]`, `shared-memory interface path is invalid: "{a,b}" contains a reserved apparmor char from .*`},
+		{`write: ["a}"]`, `shared-memory interface path is invalid: "a}" contains a reserved apparmor char from .*`},
+		{`write: ["^a"]`, `shared-memory interface path is invalid: "\^a" contains a reserved apparmor char from .*`},
+		{`write: ["a\"b"]`, `shared-memory interface path is invalid: "a\\"b" contains a reserved apparmor char from .*`},
+		{`write: ["@{HOME}"]`, `shared-memory interface path is invalid: "@{HOME}" contains a reserved apparmor char from .*`},
+		{`write: ["a\0b"]`, `shared-memory interface path is invalid: "a\\x00b" contains a reserved apparmor char from .*`},
+		{`write: ["a?/b"]`, `shared-memory interface path is invalid: "a\?/b" contains a reserved apparmor char from .*`},
+		{`write: ['a\b']`, `shared-memory interface path is invalid: "a\\\\b" contains "\\\\"`},
+		{`write: ['a\']`, `shared-memory interface path is invalid: "a\\\\" contains "\\\\"`},
+		{`write: ["a\nb"]`, `shared-memory interface path is invalid: "a\\nb" contains control character '\\n'`},
+		{`write: ["a\x7fb"]`, `shared-memory interface path is invalid: "a\\x7fb" contains control character '\\x7f'`},
+		{`write: ["a\u0085b"]`, `shared-memory interface path is invalid: "a\\u0085b" contains control character '\\u0085'`},
+		{`write: ["**"]`, `shared-memory interface path is invalid: "\*\*" contains \*\* which is unsupported`},
+		{`write: ["a**b"]`, `shared-memory interface path is invalid: "a\*\*b" contains \*\* which is unsupported`},
+		{`write: ["a**/b"]`, `shared-memory interface path is invalid: "a\*\*/b" contains \*\* which is unsupported`},
+		{`write: ["."]`, `shared-memory interface path is not clean: "\."`},
+		{`write: [".."]`, `shared-memory interface path is not clean: "\.\."`},
+		{"write: [a]\n    read: [ok, \"b/c\"]", `shared-memory interface path should not contain '/': "b/c"`},
+		{"write: [\"b/c\"]\n    read: [\"a?\"]", `shared-memory interface path is invalid: "a\?" contains a reserved apparmor char from .*`},
 		{`write: [[a]]`, `shared-memory "write" attribute must be a list of strings, not "\[\[a\]\]"`},
-		{`write: [a*b*c*d*e*f]`, `shared-memory "write" name "a\*b\*c\*d\*e\*f" cannot contain more than 4 "\*"`},
-		{`write: [` + strings.Repeat("x", 256) + `]`, `shared-memory "write" name "x{256}" cannot be longer than 255 bytes, not 256`},
-		{`write: [` + strings.Repeat("x", 16384) + `]`, `shared-memory "write" name "x+" cannot be longer than 255 bytes, not 16384`},
-		{`write: [` + strings.Repeat("a,", 1025) + `]`, `shared-memory slot "shmem" cannot have more than 1024 names in "read" and "write", not 1025`},
-		{`read: [` + strings.Repeat("a,", 1024) + `]` + "\n    write: [b]", `shared-memory slot "shmem" cannot have more than 1024 names in "read" and "write", not 1025`},
-		{`write: [` + strings.Repeat(strings.Repeat("x", 255)+",", 65) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16575`},
-		{`write: [` + strings.Repeat(strings.Repeat("x", 253)+"-*,", 33) + `]`, `shared-memory slot "shmem" cannot have names in "read" and "write" of more than 16384 bytes, each "\*" counting its name's length again, not 16830`},
+		{`write: [a*b*c*d*e*f]`, `shared-memory interface path is invalid: "a\*b\*c\*d\*e\*f" contains more than 4 "\*"`},
+		{`write: [` + strings.Repeat("x", 256) + `]`, `shared-memory interface path is too long: "x{256}" has 256 bytes, more than 255`},
+		{`write: [` + strings.Repeat("x", 16384) + `]`, `shared-memory interface path is too long: "x+" has 16384 bytes, more than 255`},
+		{`write: [` + strings.Repeat("a,", 1025) + `]`, `shared-memory interface cannot have more than 1024 "read" and "write" paths, not 1025`},
+		{`read: [` + strings.Repeat("a,", 1024) + `]` + "\n    write: [b]", `shared-memory interface cannot have more than 1024 "read" and "write" paths, not 1025`},
+		{`write: [` + strings.Repeat(strings.Repeat("x", 255)+",", 65) + `]`, `shared-memory interface "read" and "write" paths cannot be longer than 16384 bytes in all, each "\*" counting its path's length again, not 16575`},
+		{`write: [` + strings.Repeat(strings.Repeat("x", 253)+"-*,", 33) + `]`, `shared-memory interface "read" and "write" paths cannot be longer than 16384 bytes in all, each "\*" counting its path's length again, not 16830`},
 	} {
 		yaml := sharedMemoryProviderWith(t.attrs)
 		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
@@ -225,11 +228,11 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotNull(c *C) {
 		value interface{}
 		err   string
 	}{
-		{"read", []interface{}{nil}, `shared-memory "read" attribute must be a list of strings, not "\[null\]"`},
-		{"write", []interface{}{"a", nil}, `shared-memory "write" attribute must be a list of strings, not "\[a null\]"`},
-		{"write", nil, `shared-memory "write" attribute must be a list of strings, not "null"`},
-		{"write", []interface{}{[]interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[\[null\]\]"`},
-		{"shared-memory", nil, `shared-memory "shared-memory" attribute must be a string, not "null"`},
+		{"read", []interface{}{nil}, `shared-memory "read" attribute must be a list of strings, not "\[<nil>\]"`},
+		{"write", []interface{}{"a", nil}, `shared-memory "write" attribute must be a list of strings, not "\[a <nil>\]"`},
+		{"write", nil, `shared-memory "write" attribute must be a list of strings, not "<nil>"`},
+		{"write", []interface{}{[]interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[\[<nil>\]\]"`},
+		{"shared-memory", nil, `shared-memory "shared-memory" attribute must be a string, not <nil>`},
 	} {
 		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith("read: [ok]"), nil, "shmem")
 		slotInfo.Attrs[t.attr] = t.value
@@ -248,8 +251,8 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotInvisibleCharacters(c *C) {
 		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith("read: [ok]"), nil, "shmem")
 		slotInfo.Attrs["write"] = []interface{}{name}
 		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches,
-			fmt.Sprintf(`shared-memory "write" name %s cannot contain invisible character %s`,
-				regexp.QuoteMeta(strconv.Quote(name)), regexp.QuoteMeta(strconv.Quote(string(r)))), Commentf("%U", r))
+			fmt.Sprintf(`shared-memory interface path is invalid: %s contains invisible character %s`,
+				regexp.QuoteMeta(fmt.Sprintf("%+q", name)), regexp.QuoteMeta(fmt.Sprintf("%+q", r))), Commentf("%U", r))
 	}
 }
 
@@ -282,19 +285,21 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizePlugErrors(c *C) {
 		err   string
 	}{
 		{"shm:\n    interface: shared-memory\n    private: yes-please",
-			`shared-memory "private" attribute must be a bool, not "yes-please"`},
+			`shared-memory "private" attribute must be a bool, not yes-please`},
 		{"shm:\n    interface: shared-memory\n    private: 1",
-			`shared-memory "private" attribute must be a bool, not "1"`},
+			`shared-memory "private" attribute must be a bool, not 1`},
 		{"shm:\n    interface: shared-memory\n    shared-memory: [a]",
-			`shared-memory "shared-memory" attribute must be a string, not "\[a\]"`},
+			`shared-memory "shared-memory" attribute must be a string, not \[a\]`},
+		{"shm:\n    interface: shared-memory\n    private: true\n    shared-memory: [a]",
+			`shared-memory "shared-memory" attribute must be a string, not \[a\]`},
 		{"shm:\n    interface: shared-memory\n    private: true\n    shared-memory: foo",
-			`shared-memory plug "shm" cannot set "shared-memory" together with "private: true"`},
+			`shared-memory "shared-memory" attribute must not be set together with "private: true"`},
 		{"shm:\n    interface: shared-memory\n    private: true\n    shared-memory: \"\"",
-			`shared-memory plug "shm" cannot set "shared-memory" together with "private: true"`},
+			`shared-memory "shared-memory" attribute must not be set together with "private: true"`},
 		{"shm:\n    interface: shared-memory\n    private: true\n  other:\n    interface: shared-memory",
-			`shared-memory plug "shm" with "private: true" cannot be used with other shared-memory plugs, such as "other"`},
+			`shared-memory plug with "private: true" set cannot be used with other shared-memory plugs`},
 		{"shm:\n    interface: shared-memory\n    private: true\nslots:\n  mine:\n    interface: shared-memory\n    read: [a]",
-			`shared-memory plug "shm" with "private: true" cannot be used with shared-memory slots, such as "mine"`},
+			`shared-memory plug with "private: true" set cannot be used with shared-memory slots`},
 	} {
 		yaml := "name: consumer\nversion: 0\nplugs:\n  " + t.plugs + "\n"
 		_, plugInfo := MockConnectedPlug(c, yaml, nil, "shm")
@@ -355,10 +360,8 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorPrivatePlug(c *C) {
 	spec := apparmor.NewSpecification(plug.AppSet())
 	c.Assert(spec.AddConnectedPlug(s.iface, plug, s.systemSlot), IsNil)
 	c.Check(spec.SecurityTags(), DeepEquals, []string{"snap.private-shm.app"})
-	c.Check(spec.SnippetForTag("snap.private-shm.app"), Equals, `
-# Description: the snap's private /dev/shm is its own, subdirectories included.
-"/dev/shm/**" mrwlkix,
-`)
+	c.Check(spec.SnippetForTag("snap.private-shm.app"), testutil.Contains, "\n\"/dev/shm/**\" mrwlkix,\n")
+	c.Check(spec.SnippetForTag("snap.private-shm.app"), Not(testutil.Contains), "/{dev,run}/shm/")
 	c.Check(spec.UpdateNS(), DeepEquals, []string{`  # Private /dev/shm
   /dev/ r,
   /dev/shm/{,**} rw,
@@ -417,7 +420,7 @@ func (s *SharedMemoryInterfaceSuite) TestMountPrivatePlugDevShmSymlink(c *C) {
 	plug, _ := s.sanitizedPlug(c, sharedMemoryPrivateYaml, nil, "shared-memory")
 	spec := &mount.Specification{}
 	err := spec.AddConnectedPlug(s.iface, plug, s.systemSlot)
-	c.Check(err, ErrorMatches, fmt.Sprintf(`shared-memory plug "shared-memory" with "private: true" cannot be connected: %q is a symlink`, devShm))
+	c.Check(err, ErrorMatches, fmt.Sprintf(`shared-memory plug with "private: true" cannot be connected if %q is a symlink`, devShm))
 	c.Check(spec.MountEntries(), HasLen, 0)
 }
 
@@ -447,7 +450,7 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionWithoutPrivate(c *C) {
 func (s *SharedMemoryInterfaceSuite) TestStoredConnectionPrivateWrongType(c *C) {
 	plug, _ := MockConnectedPlug(c, sharedMemoryConsumerYaml, nil, "my-ipc")
 	c.Assert(plug.SetAttr("private", "true"), IsNil)
-	const expected = `shared-memory "private" attribute must be a bool, not "true"`
+	const expected = `snap "consumer" has interface "shared-memory" with invalid value type string for "private" attribute: \*bool`
 
 	apparmorSpec := apparmor.NewSpecification(plug.AppSet())
 	c.Check(apparmorSpec.AddConnectedPlug(s.iface, plug, s.slot), ErrorMatches, expected)
@@ -458,22 +461,26 @@ func (s *SharedMemoryInterfaceSuite) TestStoredConnectionPrivateWrongType(c *C) 
 	c.Check(mountSpec.MountEntries(), HasLen, 0)
 }
 
-// A stored slot whose lists are not lists gives an error, not a rule.
+// A stored slot whose lists are not lists grants nothing, and snapd logs
+// why.
 func (s *SharedMemoryInterfaceSuite) TestStoredConnectionWrongListType(c *C) {
+	log, restore := logger.MockLogger()
+	defer restore()
 	slot, slotInfo := MockConnectedSlot(c, sharedMemoryProviderYaml, nil, "shmem")
 	slot = interfaces.NewConnectedSlot(slotInfo, slot.AppSet(), map[string]interface{}{
 		"shared-memory": "my-ipc",
 		"write":         "students",
 	}, nil)
-	const expected = `shared-memory "write" attribute must be a list of strings, not "students"`
 
 	plugSpec := apparmor.NewSpecification(s.plug.AppSet())
-	c.Check(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), ErrorMatches, expected)
-	c.Check(plugSpec.SecurityTags(), HasLen, 0)
+	c.Check(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
+	c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Equals, "")
 
 	slotSpec := apparmor.NewSpecification(slot.AppSet())
-	c.Check(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), ErrorMatches, expected)
-	c.Check(slotSpec.SecurityTags(), HasLen, 0)
+	c.Check(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), IsNil)
+	c.Check(slotSpec.SnippetForTag("snap.provider.app"), Equals, "")
+
+	c.Check(strings.Count(log.String(), `cannot grant shared-memory slot "shmem" of snap "provider": shared-memory "write" attribute must be a list of strings, not "students"`), Equals, 2)
 }
 
 // Lists that Go code stores as []string are read too.
@@ -516,14 +523,13 @@ func (s *SharedMemoryInterfaceSuite) TestConnectChecksDynamicAttributes(c *C) {
 		err   string
 	}{
 		{map[string]interface{}{"write": []interface{}{"x\" rwlkix, /** rwlkix, \"/y"}},
-			`shared-memory "write" name "x\\" rwlkix, /\*\* rwlkix, \\"/y" cannot contain "\\""`},
-		{map[string]interface{}{"write": []interface{}{"a/b"}}, `shared-memory "write" name "a/b" cannot contain "/"`},
-		{map[string]interface{}{"write": []interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[null\]"`},
+			`shared-memory interface path is invalid: "x\\" rwlkix, /\*\* rwlkix, \\"/y" contains a reserved apparmor char from .*`},
+		{map[string]interface{}{"write": []interface{}{"a/b"}}, `shared-memory interface path should not contain '/': "a/b"`},
+		{map[string]interface{}{"write": []interface{}{nil}}, `shared-memory "write" attribute must be a list of strings, not "\[<nil>\]"`},
 		{map[string]interface{}{"write": "students"}, `shared-memory "write" attribute must be a list of strings, not "students"`},
-		{map[string]interface{}{"read": []interface{}{}}, `shared-memory slot "shmem" needs at least one name in "read" or "write"`},
-		{map[string]interface{}{"read": []interface{}{"a\u202eb"}}, `shared-memory "read" name "a\\u202eb" cannot contain invisible character "\\u202e"`},
-		{map[string]interface{}{"read": []interface{}{strings.Repeat("x", 256)}}, `shared-memory "read" name "x+" cannot be longer than 255 bytes, not 256`},
-		{map[string]interface{}{"shared-memory": 42}, `shared-memory "shared-memory" attribute must be a string, not "42"`},
+		{map[string]interface{}{"read": []interface{}{}}, `shared memory interface requires at least a valid "read" or "write" attribute`},
+		{map[string]interface{}{"read": []interface{}{"a\u202eb"}}, `shared-memory interface path is invalid: "a\\u202eb" contains invisible character '\\u202e'`},
+		{map[string]interface{}{"read": []interface{}{strings.Repeat("x", 256)}}, `shared-memory interface path is too long: "x+" has 256 bytes, more than 255`},
 	} {
 		_, err := repo.Connect(ref, nil, nil, nil, t.attrs, allowConnection)
 		c.Check(err, ErrorMatches, `cannot connect slot "shmem" of snap "provider": `+t.err, Commentf("%v", t.attrs))
@@ -554,23 +560,52 @@ func (s *SharedMemoryInterfaceSuite) TestConnectPrivatePlugToSystemSlot(c *C) {
 }
 
 // snapd does not check connections it reloads from its state, which an
-// older snapd may have stored unchecked: their rules refuse what a
-// connection would.
+// older snapd may have stored unchecked: they grant nothing, so that their
+// profiles are written again without the rules.
 func (s *SharedMemoryInterfaceSuite) TestStoredConnectionUncheckedAttributes(c *C) {
+	log, restore := logger.MockLogger()
+	defer restore()
 	repo, ref := s.connectionRepository(c)
 	conn, err := repo.Connect(ref, nil, nil, nil, map[string]interface{}{
-		"write": []interface{}{"x\" rwlkix, /** rwlkix, \"/y"},
+		"write": []interface{}{"sem.x\" rwlkix, /** rwlkix, \"/y"},
 	}, nil)
 	c.Assert(err, IsNil)
-	const expected = `shared-memory "write" name .* cannot contain "\\""`
 
 	plugSpec := apparmor.NewSpecification(conn.Plug.AppSet())
-	c.Check(plugSpec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), ErrorMatches, expected)
-	c.Check(plugSpec.SecurityTags(), HasLen, 0)
+	c.Check(plugSpec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), IsNil)
+	c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Equals, "")
 
 	slotSpec := apparmor.NewSpecification(conn.Slot.AppSet())
-	c.Check(slotSpec.AddConnectedSlot(s.iface, conn.Plug, conn.Slot), ErrorMatches, expected)
-	c.Check(slotSpec.SecurityTags(), HasLen, 0)
+	c.Check(slotSpec.AddConnectedSlot(s.iface, conn.Plug, conn.Slot), IsNil)
+	c.Check(slotSpec.SnippetForTag("snap.provider.app"), Equals, "")
+
+	c.Check(log.String(), testutil.Contains, `cannot grant shared-memory slot "shmem" of snap "provider": shared-memory interface path is invalid: "sem.x\" rwlkix, /** rwlkix, \"/y" contains a reserved apparmor char`)
+}
+
+// A plug that is not private grants nothing on the system slot, which
+// has no names: snapd connects it by hand when the snap is installed
+// locally, and regenerates its profiles later.
+func (s *SharedMemoryInterfaceSuite) TestNonPrivatePlugOnSystemSlot(c *C) {
+	log, restore := logger.MockLogger()
+	defer restore()
+	repo := interfaces.NewRepository()
+	c.Assert(repo.AddInterface(s.iface), IsNil)
+	c.Assert(repo.AddAppSet(s.plug.AppSet()), IsNil)
+	c.Assert(repo.AddAppSet(s.systemSlot.AppSet()), IsNil)
+	conn, err := repo.Connect(&interfaces.ConnRef{
+		PlugRef: interfaces.PlugRef{Snap: "consumer", Name: "my-ipc"},
+		SlotRef: interfaces.SlotRef{Snap: "core", Name: "shared-memory"},
+	}, nil, nil, nil, nil, allowConnection)
+	c.Assert(err, IsNil)
+
+	apparmorSpec := apparmor.NewSpecification(conn.Plug.AppSet())
+	c.Check(apparmorSpec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), IsNil)
+	c.Check(apparmorSpec.SecurityTags(), HasLen, 0)
+	c.Check(apparmorSpec.UpdateNS(), HasLen, 0)
+	mountSpec := &mount.Specification{}
+	c.Check(mountSpec.AddConnectedPlug(s.iface, conn.Plug, conn.Slot), IsNil)
+	c.Check(mountSpec.MountEntries(), HasLen, 0)
+	c.Check(log.String(), Equals, "")
 }
 
 // A slot of semaphores gives both sides glibc's temporary name, once.
@@ -641,7 +676,7 @@ slots:
 `, nil)
 	SanitizePlugsSlots(info)
 	c.Check(info.BadInterfaces, DeepEquals, map[string]string{
-		"bad": `shared-memory "write" name "not/ok" cannot contain "/"`,
+		"bad": `shared-memory interface path should not contain '/': "not/ok"`,
 	})
 	c.Check(info.Slots["good"], NotNil)
 	c.Check(info.Slots["bad"], IsNil)

@@ -154,7 +154,7 @@ slots:
 		},
 		want: []string{
 			`one.yaml: warning: slot "shmem": attribute "read" value [] is an empty list`,
-			`both.yaml: error: slot "shmem": shared-memory slot "shmem" needs at least one name in "read" or "write"`,
+			`both.yaml: error: slot "shmem": shared memory interface requires at least a valid "read" or "write" attribute`,
 			`both.yaml: warning: slot "shmem": attribute "write" value [] is an empty list`,
 			`both.yaml: warning: slot "shmem": attribute "read" value [] is an empty list`,
 		},
@@ -172,14 +172,14 @@ slots:
     write: ["a/b"]
 `}},
 		want: []string{
-			`snap.yaml: error: plug "p": shared-memory "private" attribute must be a bool, not "yes"`,
-			`snap.yaml: error: slot "s": shared-memory "write" name "a/b" cannot contain "/"`,
+			`snap.yaml: error: plug "p": shared-memory "private" attribute must be a bool, not yes`,
+			`snap.yaml: error: slot "s": shared-memory interface path should not contain '/': "a/b"`,
 		},
 	}, {
 		summary: "read names are compared with write names only on a slot the sanitizer accepts, which bounds their number",
 		files:   []file{{"snap.yaml", slotYaml("    write: [\"a/b\", students]\n    read: [students]\n")}},
 		want: []string{
-			`snap.yaml: error: slot "shmem": shared-memory "write" name "a/b" cannot contain "/"`,
+			`snap.yaml: error: slot "shmem": shared-memory interface path should not contain '/': "a/b"`,
 		},
 	}, {
 		summary: "plug and slot identifiers that never match",
@@ -269,7 +269,7 @@ func TestFindingsAreTyped(t *testing.T) {
 	findings := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), BadInterfaces: sanitized.BadInterfaces}})
 	want := []review.Finding{{
 		Label: "snap.yaml", Check: review.Rejected, Kind: "slot", Name: "shmem",
-		Message: `shared-memory "write" name "a/b" cannot contain "/"`,
+		Message: `shared-memory interface path should not contain '/': "a/b"`,
 	}, {
 		Label: "snap.yaml", Check: review.UnknownAttribute, Kind: "slot", Name: "shmem",
 		Attr: "colour", Value: "blue", HasValue: true,
