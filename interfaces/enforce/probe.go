@@ -2,11 +2,7 @@ package enforce
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
@@ -15,26 +11,11 @@ import (
 //go:embed probe/probe.c
 var probeSource []byte
 
-// ErrNoCompiler is returned when gcc is not installed.
-var ErrNoCompiler = errors.New("gcc not found: install Debian's gcc package (apt-get install gcc)")
-
 // BuildProbe compiles the probe program into dir with gcc and returns its
-// path. The probe does one operation per run, with the real C library; see
-// probe/probe.c for the operations.
+// path; uml.ErrNoCompiler when gcc is missing. The probe does one operation
+// per run, with the real C library; see probe/probe.c for the operations.
 func BuildProbe(dir string) (string, error) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		return "", ErrNoCompiler
-	}
-	source := filepath.Join(dir, "probe.c")
-	if err := os.WriteFile(source, probeSource, 0644); err != nil {
-		return "", fmt.Errorf("cannot write probe source: %v", err)
-	}
-	probe := filepath.Join(dir, "probe")
-	if out, err := exec.Command(gcc, "-O2", "-Wall", "-Werror", "-o", probe, source).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("cannot compile the probe: %v: %s", err, strings.TrimSpace(string(out)))
-	}
-	return probe, nil
+	return uml.Compile(dir, "probe", probeSource)
 }
 
 // Outcome is what the kernel let one probe operation do.

@@ -8,7 +8,8 @@
 // apparmor_parser, installs its files and runs its steps, in order. A step is
 // a program started under a profile, as snap-confine starts a snap's app, in
 // the initial mount namespace or in a named private one. Run brings back each
-// step's exit status and output, and the kernel's AppArmor denials.
+// step's exit status and output, and the kernel's AppArmor denials. It
+// needs gcc: see xstate/xstate.c.
 package uml
 
 import (
@@ -116,7 +117,11 @@ func Run(batches []Batch) (*Report, error) {
 	if err := writeBatches(dir, batches); err != nil {
 		return nil, err
 	}
-	if err := boot(kernel, dir, timeout(batches)); err != nil {
+	xstate, err := buildXstate(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := boot(kernel, xstate, dir, timeout(batches)); err != nil {
 		return nil, err
 	}
 	return readReport(dir, batches)
@@ -132,10 +137,11 @@ func timeout(batches []Batch) time.Duration {
 	return d
 }
 
-// boot runs the kernel with the generated init and waits until it powers
-// off. linux.uml starts a host process per kernel thread and user process,
-// all in one process group, which is killed whatever happens.
-func boot(kernel, dir string, limit time.Duration) error {
+// boot runs the kernel, with xstate preloaded, and the generated init, and
+// waits until it powers off. linux.uml starts a host process per kernel
+// thread and user process, all in one process group, which is killed
+// whatever happens.
+func boot(kernel, xstate, dir string, limit time.Duration) error {
 	console, err := os.Create(filepath.Join(dir, "console.log"))
 	if err != nil {
 		return fmt.Errorf("cannot create console log: %v", err)
@@ -147,7 +153,7 @@ func boot(kernel, dir string, limit time.Duration) error {
 		"lsm=apparmor", "apparmor=1", "security=apparmor",
 		"log_buf_len=4M", "con=null", "con0=fd:0,fd:1")
 	// The kernel's memory is a file in TMPDIR.
-	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir, "LD_PRELOAD="+xstate)
 	cmd.Stdout, cmd.Stderr = console, console
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
