@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser user-mode-linux install run test check fuzz snapd-check bench
+.PHONY: help apparmor-parser user-mode-linux install run test check fuzz upstream-check bench
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -49,8 +49,8 @@ fuzz: apparmor-parser ## fuzz shared-memory names, then whole slots and connecti
 	go test -run '^$$' -fuzz '^FuzzSharedMemoryName$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 	go test -run '^$$' -fuzz '^FuzzSharedMemorySlot$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 
-snapd-check: ## build and test our shared_memory.go and its test inside snapd's own tree
-	scripts/snapd-check
+upstream-check: ## apply upstream/patches to snapd master with git am and run snapd's checks; cross-test the series and our file in master and 2.64
+	scripts/upstream-check
 
 bench: apparmor-parser ## benchmark against snapd 2.64's shared-memory, and the rules' cost to apparmor_parser
 	scripts/bench
