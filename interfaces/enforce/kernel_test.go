@@ -76,15 +76,16 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 	probe, err := enforce.BuildProbe(c.MkDir())
 	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
 	s.scenarios = map[string]*scenario{
-		"reference": referenceScenario(c, probe),
-		"wildcard":  wildcardScenario(c, probe),
-		"template":  templateScenario(c, probe),
-		"private":   privateScenario(c, probe),
-		"update-ns": updateNSScenario(c, probe),
-		"python":    pythonScenario(c, probe),
-		"semaphore": semaphoreScenario(c, probe),
+		"reference":         referenceScenario(c, probe),
+		"wildcard":          wildcardScenario(c, probe),
+		"template":          templateScenario(c, probe),
+		"private":           privateScenario(c, probe),
+		"update-ns":         updateNSScenario(c, probe),
+		"python":            pythonScenario(c, probe),
+		"semaphore":         semaphoreScenario(c, probe),
+		"spread-semaphores": spreadSemaphoresScenario(c, probe),
 	}
-	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python", "semaphore"}
+	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python", "semaphore", "spread-semaphores"}
 	var scenes []*enforce.Scene
 	for _, name := range names {
 		scenes = append(scenes, s.scenarios[name].scene)
@@ -384,6 +385,54 @@ func semaphoreScenario(c *C, probe string) *scenario {
 }
 
 func (s *kernelSuite) TestSemaphore(c *C) { s.check(c, "semaphore") }
+
+// The snaps of upstream's spread test interfaces-shared-memory-semaphores, as
+// far as the interface sees them: one semaphore named, and no "*".
+const spreadSemaphoreSlotYAML = `name: shm-sem-slot
+version: "1.0"
+apps:
+  sem:
+    command: bin/sem
+    slots: [shmem]
+slots:
+  shmem:
+    interface: shared-memory
+    write: [sem.shm-sem-demo]
+`
+
+const spreadSemaphorePlugYAML = `name: shm-sem-plug
+version: "1.0"
+apps:
+  sem:
+    command: bin/sem
+    plugs: [shmem]
+plugs:
+  shmem:
+    interface: shared-memory
+`
+
+// spreadSemaphoresScenario runs the steps of that spread test's execute.
+func spreadSemaphoresScenario(c *C, probe string) *scenario {
+	sc := &scenario{scene: generate(c, "spread-semaphores", probe, []system.Snap{
+		{YAML: []byte(spreadSemaphoreSlotYAML)},
+		{YAML: []byte(spreadSemaphorePlugYAML)},
+	}, []system.Connection{{PlugSnap: "shm-sem-plug", Plug: "shmem", SlotSnap: "shm-sem-slot", Slot: "shmem"}})}
+	plug := func(args ...string) int { return sc.scene.App("shm-sem-plug", "sem", args...) }
+	slot := func(args ...string) int { return sc.scene.App("shm-sem-slot", "sem", args...) }
+	sc.allow(slot("sem-create", "/shm-sem-demo"))
+	sc.allow(plug("sem-post", "/shm-sem-demo"))
+	sc.allow(slot("sem-wait", "/shm-sem-demo"))
+	sc.allow(slot("sem-unlink", "/shm-sem-demo"))
+	sc.allow(plug("sem-create", "/shm-sem-demo"))
+	sc.allow(slot("sem-post", "/shm-sem-demo"))
+	sc.allow(plug("sem-wait", "/shm-sem-demo"))
+	sc.allow(plug("sem-unlink", "/shm-sem-demo"))
+	sc.deny(plug("sem-create", "/shm-sem-other"), "link")
+	sc.deny(slot("sem-create", "/shm-sem-other"), "link")
+	return sc
+}
+
+func (s *kernelSuite) TestSpreadSemaphores(c *C) { s.check(c, "spread-semaphores") }
 
 func (s *kernelSuite) TestKernel(c *C) {
 	c.Check(s.report.Kernel, Matches, `6\.1\..*`)
