@@ -1,82 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
-	"github.com/snapcore/snapd/interfaces"
-	"github.com/snapcore/snapd/interfaces/apparmor"
-	"github.com/snapcore/snapd/interfaces/mount"
-	"github.com/snapcore/snapd/osutil"
-
-	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
-	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
+	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
-
-// connectReport is the document that "connect --json" prints.
-type connectReport struct {
-	// Version changes only when a field changes meaning or goes away.
-	Version int            `json:"version"`
-	Plug    endpointReport `json:"plug"`
-	Slot    endpointReport `json:"slot"`
-	// Policy, PlugRules and SlotRules are null when the plug or the slot
-	// is invalid.
-	Policy    *policyReport `json:"policy"`
-	PlugRules *rulesReport  `json:"plug_rules"`
-	SlotRules *rulesReport  `json:"slot_rules"`
-	// Check is present only with --check.
-	Check *checkReport `json:"check,omitempty"`
-	// Enforce is present only with --enforce.
-	Enforce *enforce.Table `json:"enforce,omitempty"`
-}
-
-type endpointReport struct {
-	File     string `json:"file"`
-	Snap     string `json:"snap"`
-	SnapType string `json:"snap_type"`
-	Name     string `json:"name"`
-	// Implicit is true for snapd's system slot on an os or snapd snap.
-	Implicit bool `json:"implicit"`
-	// Valid is true when the sanitizer accepts every shared-memory plug and
-	// slot of the snap; Errors lists those it rejects.
-	Valid  bool           `json:"valid"`
-	Errors []badInterface `json:"errors"`
-	// Attributes are the attributes after sanitizing, null when the
-	// endpoint itself is rejected.
-	Attributes map[string]interface{} `json:"attributes"`
-}
-
-type rulesReport struct {
-	AppArmor []taggedSnippet `json:"apparmor"`
-	// Permissions spells out each AppArmor permission set in the rules.
-	Permissions map[string]string `json:"permissions"`
-	UpdateNS    []string          `json:"update_ns"`
-	// MountProfile holds fstab lines, "" when there are none.
-	MountProfile string `json:"mount_profile"`
-}
-
-type taggedSnippet struct {
-	Tag     string `json:"tag"`
-	Snippet string `json:"snippet"`
-}
-
-type checkReport struct {
-	OK       bool     `json:"ok"`
-	Profiles []string `json:"profiles"`
-	// Connected lists the connections the profiles were written for.
-	Connected []string `json:"connected"`
-	Error     string   `json:"error"`
-}
 
 type connectOptions struct {
 	json, check, enforce             bool
-	policy                           policyModel
+	install                          policy.Install
 	plugInstanceKey, slotInstanceKey string
 }
 
@@ -85,9 +23,9 @@ func connectFlags(opts *connectOptions) *flag.FlagSet {
 	fs.BoolVar(&opts.json, "json", false, "print a JSON document")
 	fs.BoolVar(&opts.check, "check", false, "write the full profiles of both snaps with snapd's backend and compile them with apparmor_parser")
 	fs.BoolVar(&opts.enforce, "enforce", false, "run probes under the full profiles in a User-mode Linux kernel with AppArmor and print the access it grants")
-	fs.StringVar(&opts.policy.PlugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
-	fs.StringVar(&opts.policy.SlotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
-	fs.BoolVar(&opts.policy.SlotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
+	fs.StringVar(&opts.install.PlugPublisher, "plug-publisher", "", "the plug snap comes from the store with a snap declaration by publisher `ID`")
+	fs.StringVar(&opts.install.SlotPublisher, "slot-publisher", "", "the slot snap comes from the store with a snap declaration by publisher `ID`")
+	fs.BoolVar(&opts.install.SlotGranted, "slot-granted", false, "the slot snap's declaration grants its shared-memory slot, as a store or brand store does (needs --slot-publisher)")
 	fs.StringVar(&opts.plugInstanceKey, "plug-instance-key", "", "preview the plug snap parallel-installed as NAME_`KEY`")
 	fs.StringVar(&opts.slotInstanceKey, "slot-instance-key", "", "preview the slot snap parallel-installed as NAME_`KEY`")
 	return fs
@@ -102,44 +40,33 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	if len(args) != 2 {
 		return 0, fmt.Errorf("connect: want 2 arguments, PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT], got %d", len(args))
 	}
-	if opts.policy.SlotGranted && opts.policy.SlotPublisher == "" {
+	if opts.install.SlotGranted && opts.install.SlotPublisher == "" {
 		return 0, fmt.Errorf("connect: --slot-granted needs --slot-publisher: only a snap declaration grants a slot")
 	}
 	plugPath, plugName := splitEndpoint(args[0])
 	slotPath, slotName := splitEndpoint(args[1])
-	plugFile, err := loadSnapFile(plugPath)
+	plugSnap, err := loadSnap(plugPath)
 	if err != nil {
 		return 0, err
 	}
-	if err := plugFile.setInstanceKey(opts.plugInstanceKey); err != nil {
+	if err := plugSnap.SetInstanceKey(opts.plugInstanceKey); err != nil {
 		return 0, fmt.Errorf("--plug-instance-key: %v", err)
 	}
-	slotFile, err := loadSlotSnap(slotPath)
-	if err != nil {
-		return 0, err
+	slotSnap := snapyaml.SnapdSnap()
+	if slotPath != systemArgument {
+		if slotSnap, err = loadSnap(slotPath); err != nil {
+			return 0, err
+		}
 	}
-	if err := slotFile.setInstanceKey(opts.slotInstanceKey); err != nil {
+	if err := slotSnap.SetInstanceKey(opts.slotInstanceKey); err != nil {
 		return 0, fmt.Errorf("--slot-instance-key: %v", err)
 	}
-	if plugFile.raw.InstanceName() == slotFile.raw.InstanceName() {
-		if !sameFile(plugFile.path, slotFile.path) {
-			return 0, fmt.Errorf("%s and %s both declare snap %q: give one file for a snap on both sides, or an instance key to preview two installs", plugFile.path, slotFile.path, plugFile.raw.InstanceName())
-		}
-		// One snap is on both sides.
-		slotFile = plugFile
-	}
-	if plugName, err = plugFile.pickPlug(plugName); err != nil {
-		return 0, err
-	}
-	if slotName, err = slotFile.pickSlot(slotName); err != nil {
-		return 0, err
-	}
-	report, err := buildConnectReport(plugFile, plugName, slotFile, slotName, opts)
+	report, err := preview.Connect(plugSnap, plugName, slotSnap, slotName, preview.Options{Install: opts.install, Check: opts.check})
 	if err != nil {
-		return 0, err
+		return 0, flagError(err)
 	}
 	if opts.enforce {
-		if report.Enforce, err = enforceTable(report, plugFile, plugName, slotFile, slotName, opts.policy); err != nil {
+		if report.Enforce, err = enforceTable(report); err != nil {
 			return 0, err
 		}
 	}
@@ -153,176 +80,13 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	} else {
 		writeConnectText(stdout, report)
 	}
-	return report.status(), nil
+	if !report.OK() {
+		return exitFindings, nil
+	}
+	return exitOK, nil
 }
 
-// loadSlotSnap loads the slot side: a file, or "system" for the snapd snap
-// of a classic system.
-func loadSlotSnap(path string) (*snapFile, error) {
-	if path == systemArgument {
-		return systemSnapFile(), nil
-	}
-	return loadSnapFile(path)
-}
-
-// status is the exit status for the report: findings when a shared-memory
-// declaration is invalid, when the connection does not happen in the
-// modelled install, or when apparmor_parser rejects a profile.
-func (r *connectReport) status() int {
-	if !r.Plug.Valid || !r.Slot.Valid || r.Policy == nil || r.Policy.Connected == policy.NotConnected || (r.Check != nil && !r.Check.OK) {
-		return exitFindings
-	}
-	return exitOK
-}
-
-func buildConnectReport(plugFile *snapFile, plugName string, slotFile *snapFile, slotName string, opts connectOptions) (*connectReport, error) {
-	report := &connectReport{
-		Version: 2,
-		Plug:    endpoint(plugFile, plugName, false),
-		Slot:    endpoint(slotFile, slotName, true),
-	}
-	plugInfo := plugFile.sanitized.Plugs[plugName]
-	slotInfo := slotFile.sanitized.Slots[slotName]
-	if plugInfo == nil || slotInfo == nil {
-		return report, nil
-	}
-
-	plugSet, err := interfaces.NewSnapAppSet(plugInfo.Snap, nil)
-	if err != nil {
-		return nil, err
-	}
-	slotSet := plugSet
-	if slotInfo.Snap != plugInfo.Snap {
-		if slotSet, err = interfaces.NewSnapAppSet(slotInfo.Snap, nil); err != nil {
-			return nil, err
-		}
-	}
-	plug := interfaces.NewConnectedPlug(plugInfo, plugSet, nil, nil)
-	slot := interfaces.NewConnectedSlot(slotInfo, slotSet, nil, nil)
-
-	if report.Policy, err = checkPolicy(plug, slot, opts.policy); err != nil {
-		return nil, err
-	}
-	iface := sharedMemoryInterface()
-	if report.PlugRules, err = rules(plugSet, func(aa *apparmor.Specification, m *mount.Specification) error {
-		if err := aa.AddConnectedPlug(iface, plug, slot); err != nil {
-			return err
-		}
-		return m.AddConnectedPlug(iface, plug, slot)
-	}); err != nil {
-		return nil, fmt.Errorf("cannot compute the rules of plug %q: %v", plugName, err)
-	}
-	if report.SlotRules, err = rules(slotSet, func(aa *apparmor.Specification, m *mount.Specification) error {
-		if err := aa.AddConnectedSlot(iface, plug, slot); err != nil {
-			return err
-		}
-		return m.AddConnectedSlot(iface, plug, slot)
-	}); err != nil {
-		return nil, fmt.Errorf("cannot compute the rules of slot %q: %v", slotName, err)
-	}
-	if opts.check {
-		report.Check = checkProfiles(plugFile, plugName, slotFile, slotName, opts.policy)
-	}
-	return report, nil
-}
-
-// endpoint reports a plug or slot: its attributes are null when the
-// sanitizer rejected it, whatever the other side is.
-func endpoint(f *snapFile, name string, isSlot bool) endpointReport {
-	bad := f.badSharedMemory()
-	e := endpointReport{
-		File:     f.path,
-		Snap:     f.raw.InstanceName(),
-		SnapType: string(f.raw.Type()),
-		Name:     name,
-		Valid:    len(bad) == 0,
-		Errors:   bad,
-	}
-	var attrs map[string]interface{}
-	switch {
-	case isSlot && f.sanitized.Slots[name] != nil:
-		attrs = f.sanitized.Slots[name].Attrs
-		e.Implicit = isSystemSnap(f.sanitized)
-	case !isSlot && f.sanitized.Plugs[name] != nil:
-		attrs = f.sanitized.Plugs[name].Attrs
-	default:
-		return e
-	}
-	e.Attributes = map[string]interface{}{}
-	for key, value := range attrs {
-		e.Attributes[key] = jsonSafe(value)
-	}
-	return e
-}
-
-// jsonSafe returns a copy of an attribute value that JSON can hold: YAML's
-// .nan, .inf and -.inf become those strings.
-func jsonSafe(value interface{}) interface{} {
-	switch v := value.(type) {
-	case float64:
-		switch {
-		case math.IsNaN(v):
-			return ".nan"
-		case math.IsInf(v, 1):
-			return ".inf"
-		case math.IsInf(v, -1):
-			return "-.inf"
-		}
-	case map[string]interface{}:
-		safe := make(map[string]interface{}, len(v))
-		for key, item := range v {
-			safe[key] = jsonSafe(item)
-		}
-		return safe
-	case []interface{}:
-		safe := make([]interface{}, len(v))
-		for i, item := range v {
-			safe[i] = jsonSafe(item)
-		}
-		return safe
-	}
-	return value
-}
-
-// sharedMemoryInterface returns our registry's shared-memory interface.
-func sharedMemoryInterface() interfaces.Interface {
-	for _, iface := range builtin.Interfaces() {
-		if iface.Name() == sharedMemory {
-			return iface
-		}
-	}
-	panic("internal error: the registry has no shared-memory interface")
-}
-
-// rules runs add on fresh specifications of snapd's AppArmor and mount
-// backends and collects what they gained.
-func rules(set *interfaces.SnapAppSet, add func(*apparmor.Specification, *mount.Specification) error) (*rulesReport, error) {
-	aa := apparmor.NewSpecification(set)
-	var m mount.Specification
-	if err := add(aa, &m); err != nil {
-		return nil, err
-	}
-	report := &rulesReport{AppArmor: []taggedSnippet{}, UpdateNS: aa.UpdateNS()}
-	if report.UpdateNS == nil {
-		report.UpdateNS = []string{}
-	}
-	var snippets []string
-	for _, tag := range aa.SecurityTags() {
-		snippet := aa.SnippetForTag(tag)
-		report.AppArmor = append(report.AppArmor, taggedSnippet{Tag: tag, Snippet: snippet})
-		snippets = append(snippets, snippet)
-	}
-	report.Permissions = permissionsIn(snippets)
-	var fstab bytes.Buffer
-	profile := osutil.MountProfile{Entries: m.MountEntries()}
-	if _, err := profile.WriteTo(&fstab); err != nil {
-		return nil, err
-	}
-	report.MountProfile = fstab.String()
-	return report, nil
-}
-
-func writeConnectText(w io.Writer, r *connectReport) {
+func writeConnectText(w io.Writer, r *preview.Report) {
 	writeEndpointText(w, "Plug", r.Plug)
 	writeEndpointText(w, "Slot", r.Slot)
 	if r.Policy == nil {
@@ -342,7 +106,7 @@ func writeConnectText(w io.Writer, r *connectReport) {
 		fmt.Fprintf(w, "  result: connected automatically\n")
 		fmt.Fprintf(w, "\nRules granted once connected:\n")
 	case policy.ConnectedManual:
-		fmt.Fprintf(w, "  result: connected by snap connect %s\n", snapConnectArgs(r))
+		fmt.Fprintf(w, "  result: connected by snap connect %s\n", r.SnapConnect())
 		fmt.Fprintf(w, "\nRules granted once connected:\n")
 	default:
 		fmt.Fprintf(w, "  result: not connected in this install\n")
@@ -365,17 +129,7 @@ func writeConnectText(w io.Writer, r *connectReport) {
 	writeEnforceText(w, r.Enforce)
 }
 
-// snapConnectArgs are the arguments of "snap connect" for the connection;
-// the system slot is written ":NAME", as snap connect takes it.
-func snapConnectArgs(r *connectReport) string {
-	slot := r.Slot.Snap + ":" + r.Slot.Name
-	if r.Slot.Implicit {
-		slot = ":" + r.Slot.Name
-	}
-	return r.Plug.Snap + ":" + r.Plug.Name + " " + slot
-}
-
-func writeEndpointText(w io.Writer, kind string, e endpointReport) {
+func writeEndpointText(w io.Writer, kind string, e preview.Endpoint) {
 	fmt.Fprintf(w, "%s %s:%s (%s, type %s)\n", kind, e.Snap, e.Name, e.File, e.SnapType)
 	if e.Valid {
 		fmt.Fprintf(w, "  declaration: valid\n")
@@ -395,7 +149,7 @@ func writeEndpointText(w io.Writer, kind string, e endpointReport) {
 	}
 }
 
-func verdictText(v verdict) string {
+func verdictText(v policy.Verdict) string {
 	switch {
 	case v.Allowed && v.Reason != "":
 		return "allowed: " + v.Reason
@@ -418,7 +172,7 @@ func attributesText(attrs map[string]interface{}) string {
 	return string(out)
 }
 
-func writeRulesText(w io.Writer, side, snapName string, r *rulesReport) {
+func writeRulesText(w io.Writer, side, snapName string, r *preview.Rules) {
 	fmt.Fprintf(w, "\nAppArmor rules, %s side (%s):\n", side, snapName)
 	if len(r.AppArmor) == 0 {
 		fmt.Fprintf(w, "  (none)\n")

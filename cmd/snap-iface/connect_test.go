@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
 
@@ -51,13 +52,13 @@ func TestConnectGolden(t *testing.T) {
 }
 
 // connectJSON runs "connect --json" in dir and decodes the report.
-func connectJSON(t *testing.T, dir string, wantStatus int, args ...string) connectReport {
+func connectJSON(t *testing.T, dir string, wantStatus int, args ...string) preview.Report {
 	t.Helper()
 	r := runIn(t, dir, append([]string{"connect", "--json"}, args...)...)
 	if r.status != wantStatus || r.stderr != "" {
 		t.Fatalf("snap-iface connect %q: status %d, stderr %q; want status %d", args, r.status, r.stderr, wantStatus)
 	}
-	var report connectReport
+	var report preview.Report
 	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
 		t.Fatalf("snap-iface connect %q: cannot decode JSON: %v\n%s", args, err, r.stdout)
 	}
@@ -159,7 +160,7 @@ func TestConnectCheck(t *testing.T) {
 	} {
 		ex := examples[tc.example]
 		report := connectJSON(t, moduleRoot, exitOK, "--check", ex.plug, ex.slot)
-		want := &checkReport{OK: true, Profiles: tc.profiles, Connected: tc.connected}
+		want := &preview.Check{OK: true, Profiles: tc.profiles, Connected: tc.connected}
 		if !reflect.DeepEqual(report.Check, want) {
 			t.Errorf("%s: check %+v, want %+v", ex.name, report.Check, want)
 		}
@@ -252,7 +253,7 @@ plugs:
 	}
 	report := connectJSON(t, dir, exitFindings, "consumer.yaml", slot)
 	// The home plug is not ours to judge: only shared-memory errors count.
-	wantErrors := []badInterface{{"my-ipc", `shared-memory "private" attribute must be a bool, not yes`}}
+	wantErrors := []preview.BadInterface{{Name: "my-ipc", Error: `shared-memory "private" attribute must be a bool, not yes`}}
 	if report.Plug.Valid || !reflect.DeepEqual(report.Plug.Errors, wantErrors) {
 		t.Errorf("plug %+v, want errors %+v", report.Plug, wantErrors)
 	}
@@ -341,7 +342,7 @@ parts:
 		if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) != 1 || !strings.HasPrefix(r.stderr, "snap-iface: warning: ") || !strings.Contains(r.stderr, `extension "gnome" (apps viewer) is not expanded`) {
 			t.Errorf("%s: stderr %q, want one warning naming the extension", arg, r.stderr)
 		}
-		var report connectReport
+		var report preview.Report
 		if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
 			t.Fatalf("%s: %v", arg, err)
 		}

@@ -7,22 +7,23 @@ import (
 	"text/tabwriter"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
 // enforceTable runs the connection's probes in the User-mode Linux kernel,
 // under the full profiles of both snaps, and returns the access table. An
 // invalid plug or slot has none.
-func enforceTable(r *connectReport, plugFile *snapFile, plugName string, slotFile *snapFile, slotName string, model policyModel) (*enforce.Table, error) {
+func enforceTable(r *preview.Report) (*enforce.Table, error) {
 	if _, err := uml.KernelPath(); err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}
 	if r.Policy == nil {
 		return nil, nil
 	}
-	setup, err := installSetup(plugFile, plugName, slotFile, slotName, model)
+	setup, err := r.Setup()
 	if err != nil {
-		return nil, err
+		return nil, flagError(err)
 	}
 	dir, err := os.MkdirTemp("", "snap-iface-probe-")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 )
 
 // TestConnectEnforce runs the reference example's probes in the kernel.
@@ -59,7 +60,7 @@ func TestConnectEnforce(t *testing.T) {
 func TestConnectEnforceSemaphores(t *testing.T) {
 	// The warnings on stderr are about the snapcraft extensions.
 	r := runIn(t, moduleRoot, "connect", "--json", "--enforce", "testdata/ros2/listener", "testdata/ros2/talker")
-	var report connectReport
+	var report preview.Report
 	if err := json.Unmarshal([]byte(r.stdout), &report); r.status != exitOK || err != nil {
 		t.Fatalf("connect --enforce --json: status %d, %v, stderr %q", r.status, err, r.stderr)
 	}

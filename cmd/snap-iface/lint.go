@@ -22,12 +22,12 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 	var snaps []review.Snap
 	var loadErrs []error
 	for _, path := range args {
-		f, err := loadSnapFile(path)
+		s, err := loadSnap(path)
 		if err != nil {
 			loadErrs = append(loadErrs, err)
 			continue
 		}
-		snaps = append(snaps, review.Snap{Label: f.path, Info: f.raw, BadInterfaces: f.sanitized.BadInterfaces})
+		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces})
 	}
 	findings := review.Snaps(snaps)
 	for _, f := range findings {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // binary is the snap-iface command built once for the whole test run.
@@ -104,7 +106,7 @@ slots:
   ipc: {interface: shared-memory, write: [a]}
 `,
 		"provider-copy.yaml": "name: provider\nversion: 2\nslots:\n  shmem: {interface: shared-memory, write: [b]}\n",
-		"huge.yaml":          "name: huge\nversion: 1\ndescription: " + strings.Repeat("x", maxInputSize) + "\n",
+		"huge.yaml":          "name: huge\nversion: 1\ndescription: " + strings.Repeat("x", snapyaml.MaxSize) + "\n",
 		"provider.yaml": `name: provider
 version: 1
 slots:

@@ -121,11 +121,20 @@ func SanitizePlugsSlots(snapInfo *snap.Info) {
 	}
 }
 
-func sanitizePlug(plug *snap.PlugInfo) error {
+// ByName returns the registry's interface of that name.
+func ByName(name string) (interfaces.Interface, error) {
 	byName, _ := registry()
-	iface, ok := byName[plug.Interface]
+	iface, ok := byName[name]
 	if !ok {
-		return fmt.Errorf("unknown interface %q", plug.Interface)
+		return nil, fmt.Errorf("unknown interface %q", name)
+	}
+	return iface, nil
+}
+
+func sanitizePlug(plug *snap.PlugInfo) error {
+	iface, err := ByName(plug.Interface)
+	if err != nil {
+		return err
 	}
 	if err := snap.ValidatePlugName(plug.Name); err != nil {
 		return err
@@ -134,10 +143,9 @@ func sanitizePlug(plug *snap.PlugInfo) error {
 }
 
 func sanitizeSlot(slot *snap.SlotInfo) error {
-	byName, _ := registry()
-	iface, ok := byName[slot.Interface]
-	if !ok {
-		return fmt.Errorf("unknown interface %q", slot.Interface)
+	iface, err := ByName(slot.Interface)
+	if err != nil {
+		return err
 	}
 	if err := snap.ValidateSlotName(slot.Name); err != nil {
 		return err

@@ -28,9 +28,14 @@ import (
 	"github.com/snapcore/snapd/snap"
 )
 
+// IsSystemSnap reports whether the snap carries snapd's implicit slots: an
+// os or snapd snap does.
+func IsSystemSnap(info *snap.Info) bool {
+	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
+}
+
 // implicitSystemConnectedSlot reports whether the slot is the system's own,
 // on the core or snapd snap.
 func implicitSystemConnectedSlot(slot *interfaces.ConnectedSlot) bool {
-	typ := slot.Snap().Type()
-	return typ == snap.TypeOS || typ == snap.TypeSnapd
+	return IsSystemSnap(slot.Snap())
 }

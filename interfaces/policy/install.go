@@ -42,13 +42,13 @@ const (
 
 // Verdict is snapd's decision on one step of an install.
 type Verdict struct {
-	Allowed bool
+	Allowed bool `json:"allowed"`
 	// Reason says in plain words why it is denied, or why snapd does not
 	// check.
-	Reason string
+	Reason string `json:"reason"`
 	// PolicyError is the policy engine's error, also when snapd does not
 	// act on it.
-	PolicyError string
+	PolicyError string `json:"policy_error"`
 }
 
 // Verdicts are snapd's decisions on a connection in an install.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // maxOffers is how many slots a finding about an unmatched plug lists.
@@ -19,7 +19,7 @@ func reviewPairs(snaps []Snap) []Finding {
 	var offers []string
 	count := 0
 	for _, s := range snaps {
-		if system.IsSystemSnap(s.Info) {
+		if builtin.IsSystemSnap(s.Info) {
 			continue
 		}
 		_, slots := sharedMemoryNames(s.Info)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/snapcore/snapd/snap"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 const sharedMemory = "shared-memory"
@@ -143,7 +143,7 @@ func reviewSnap(s Snap) []Finding {
 		findings = append(findings, Finding{s.Label, check, kind, name, attr, value, hasValue, message})
 	}
 	plugs, slots := sharedMemoryNames(s.Info)
-	if len(plugs) == 0 && len(slots) == 0 && !system.IsSystemSnap(s.Info) {
+	if len(plugs) == 0 && len(slots) == 0 && !builtin.IsSystemSnap(s.Info) {
 		add(NoDeclaration, "", "", "", nil, false, "declares no shared-memory plug or slot")
 	}
 	for _, name := range plugs {
@@ -162,7 +162,7 @@ func reviewSnap(s Snap) []Finding {
 	}
 	for _, name := range slots {
 		attrs := s.Info.Slots[name].Attrs
-		if system.IsSystemSnap(s.Info) {
+		if builtin.IsSystemSnap(s.Info) {
 			for _, attr := range sortedKeys(attrs) {
 				add(SystemSlotAttribute, "slot", name, attr, attrs[attr], true, "is ignored: the system slot of an os or snapd snap has no attributes")
 			}

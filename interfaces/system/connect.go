@@ -8,6 +8,8 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // SnapdSnapYAML is the snap.yaml of the snapd snap, which carries the
@@ -19,7 +21,7 @@ const SnapdSnapYAML = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
 // none of them is an os or snapd snap.
 func withSystemSnap(infos []*snap.Info, registry Registry) ([]*snap.Info, error) {
 	for _, info := range infos {
-		if IsSystemSnap(info) {
+		if builtin.IsSystemSnap(info) {
 			return infos, nil
 		}
 	}

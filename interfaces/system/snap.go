@@ -7,6 +7,8 @@ import (
 
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // ReadSnap reads a snap.yaml as snapd installs it on the classic host the
@@ -27,14 +29,27 @@ func ReadSnap(s Snap, registry Registry) (*snap.Info, error) {
 	return info, err
 }
 
+// ParseSnapYAML parses a snap.yaml as it is written: its plugs and slots
+// are not sanitized, and their attributes have no defaults.
+func ParseSnapYAML(data []byte) (*snap.Info, error) {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
+	return parseSnapYAML(data)
+}
+
+// parseSnapYAML is ParseSnapYAML without the locking. snapd's global
+// sanitizer hook is replaced for the call, so that whichever registry set
+// it plays no part.
+func parseSnapYAML(data []byte) (*snap.Info, error) {
+	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
+	defer restore()
+	return snap.InfoFromSnapYaml(data)
+}
+
 // readSnap is ReadSnap without the locking. It also returns the
 // sanitizer's verdicts as one error, or nil when there are none.
 func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err error) {
-	// The sanitizer runs below, with the registry asked for: whichever
-	// registry set snapd's global hook plays no part.
-	restore := snap.MockSanitizePlugsSlots(func(*snap.Info) {})
-	info, err = snap.InfoFromSnapYaml(s.YAML)
-	restore()
+	info, err = parseSnapYAML(s.YAML)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,17 +70,11 @@ func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err e
 	return info, rejectedError(info, declaredPlugs), nil
 }
 
-// IsSystemSnap reports whether the snap carries snapd's implicit slots: an
-// os or snapd snap does.
-func IsSystemSnap(info *snap.Info) bool {
-	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
-
 // takeSystemSlots removes from an os or snapd snap the slots of interfaces
 // implicit on classic, adds the implicit ones it does not declare, and
 // returns them all, without attributes.
 func takeSystemSlots(info *snap.Info, registry Registry) map[string]*snap.SlotInfo {
-	if !IsSystemSnap(info) {
+	if !builtin.IsSystemSnap(info) {
 		return nil
 	}
 	slots := make(map[string]*snap.SlotInfo)

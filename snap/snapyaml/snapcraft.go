@@ -1,4 +1,4 @@
-package main
+package snapyaml
 
 import (
 	"fmt"
@@ -23,9 +23,9 @@ var snapYAMLKeys = map[string]bool{
 // adoptedVersion stands for a version that a part sets at build time.
 const adoptedVersion = "0"
 
-// isSnapcraftYAML reports whether a file is a snapcraft.yaml: by its name,
+// IsSnapcraft reports whether a file is a snapcraft.yaml: by its name,
 // or because it describes parts, which a snap.yaml never does.
-func isSnapcraftYAML(path string, data []byte) bool {
+func IsSnapcraft(path string, data []byte) bool {
 	if base := filepath.Base(path); base == "snapcraft.yaml" || base == ".snapcraft.yaml" {
 		return true
 	}
@@ -35,12 +35,12 @@ func isSnapcraftYAML(path string, data []byte) bool {
 	return yaml.Unmarshal(data, &top) == nil && top.Parts != nil
 }
 
-// snapYAMLFromSnapcraft returns the plugs, slots, apps and hooks of a
+// FromSnapcraft returns the plugs, slots, apps and hooks of a
 // snapcraft.yaml as snapcraft writes them into snap.yaml. Parts are
 // ignored; a version adopted from a part becomes adoptedVersion. Extensions
 // are not expanded: each is named in a warning, because extensions add
 // plugs.
-func snapYAMLFromSnapcraft(data []byte) ([]byte, []string, error) {
+func FromSnapcraft(data []byte) ([]byte, []string, error) {
 	var top yaml.MapSlice
 	if err := yaml.Unmarshal(data, &top); err != nil {
 		return nil, nil, fmt.Errorf("cannot parse snapcraft.yaml: %v", err)

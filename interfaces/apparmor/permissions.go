@@ -1,8 +1,7 @@
-package main
+package apparmor
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -23,9 +22,9 @@ var permissionNames = []struct{ letters, name string }{
 // permissions.
 var fileRule = regexp.MustCompile(`^(?:owner\s+)?"?/\S*\s+([mrwalkix]+),$`)
 
-// permissionsIn returns each permission set of the file rules in
+// PermissionsIn returns each permission set of the file rules in
 // snippets, spelled out.
-func permissionsIn(snippets []string) map[string]string {
+func PermissionsIn(snippets []string) map[string]string {
 	perms := map[string]string{}
 	for _, snippet := range snippets {
 		for _, line := range strings.Split(snippet, "\n") {
@@ -53,14 +52,4 @@ func permissionMeaning(letters string) string {
 		letters = letters[size:]
 	}
 	return strings.Join(names, ", ")
-}
-
-// permissionsText lists permission sets in a stable order.
-func permissionsText(perms map[string]string) string {
-	var parts []string
-	for letters, meaning := range perms {
-		parts = append(parts, letters+" = "+meaning)
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, "; ")
 }

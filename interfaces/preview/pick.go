@@ -1,0 +1,74 @@
+package preview
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
+)
+
+// pickPlug returns the shared-memory plug called name, or the only one
+// when name is empty.
+func pickPlug(s *snapyaml.Snap, name string) (string, error) {
+	if name != "" {
+		plug, ok := s.Declared.Plugs[name]
+		if !ok {
+			return "", fmt.Errorf("snap %q (%s) has no plug %q", s.Declared.InstanceName(), s.Path, name)
+		}
+		if plug.Interface != sharedMemory {
+			return "", fmt.Errorf("plug %q of snap %q (%s) has interface %q, not shared-memory", name, s.Declared.InstanceName(), s.Path, plug.Interface)
+		}
+		return name, nil
+	}
+	var names []string
+	for plugName, plug := range s.Declared.Plugs {
+		if plug.Interface == sharedMemory {
+			names = append(names, plugName)
+		}
+	}
+	return pickOnly(s, "plug", names)
+}
+
+// pickSlot returns the shared-memory slot called name, or the only one
+// when name is empty. An os or snapd snap has the implicit system slot
+// "shared-memory" even when its snap.yaml does not declare it.
+func pickSlot(s *snapyaml.Snap, name string) (string, error) {
+	if name != "" {
+		slot, ok := s.Declared.Slots[name]
+		if !ok {
+			slot, ok = s.Installed.Slots[name]
+		}
+		if !ok {
+			return "", fmt.Errorf("snap %q (%s) has no slot %q", s.Declared.InstanceName(), s.Path, name)
+		}
+		if slot.Interface != sharedMemory {
+			return "", fmt.Errorf("slot %q of snap %q (%s) has interface %q, not shared-memory", name, s.Declared.InstanceName(), s.Path, slot.Interface)
+		}
+		return name, nil
+	}
+	var names []string
+	for slotName, slot := range s.Installed.Slots {
+		if slot.Interface == sharedMemory {
+			names = append(names, slotName)
+		}
+	}
+	for badName := range s.Installed.BadInterfaces {
+		if slot, ok := s.Declared.Slots[badName]; ok && slot.Interface == sharedMemory {
+			names = append(names, badName)
+		}
+	}
+	return pickOnly(s, "slot", names)
+}
+
+func pickOnly(s *snapyaml.Snap, kind string, names []string) (string, error) {
+	sort.Strings(names)
+	switch len(names) {
+	case 0:
+		return "", fmt.Errorf("snap %q (%s) has no shared-memory %s", s.Declared.InstanceName(), s.Path, kind)
+	case 1:
+		return names[0], nil
+	default:
+		return "", fmt.Errorf("snap %q (%s) has %d shared-memory %ss (%s): name one as %s:%s", s.Declared.InstanceName(), s.Path, len(names), kind, strings.Join(names, ", "), s.Path, strings.ToUpper(kind))
+	}
+}
