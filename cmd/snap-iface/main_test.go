@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
@@ -73,13 +74,16 @@ func runIn(t *testing.T, dir string, args ...string) result {
 	return result{stdout.String(), stderr.String(), status}
 }
 
-// writeFiles writes each name to its content under a new temporary
+// writeFiles writes each path to its content under a new temporary
 // directory, and returns the directory.
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0644); err != nil {
+	for path, content := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, path), []byte(content), 0644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,6 +111,10 @@ slots:
 `,
 		"provider-copy.yaml": "name: provider\nversion: 2\nslots:\n  shmem: {interface: shared-memory, write: [b]}\n",
 		"huge.yaml":          "name: huge\nversion: 1\ndescription: " + strings.Repeat("x", snapyaml.MaxSize) + "\n",
+		"aliases.yaml": "name: aliases\nversion: 1\nsummary: &a " + strings.Repeat("x", 100000) +
+			"\nplugs:\n  shm: {interface: shared-memory, write: [" + strings.TrimSuffix(strings.Repeat("*a, ", 1000), ", ") + "]}\n",
+		"project/snap/snapcraft.yaml": "name: project\nversion: '1'\nplugs:\n  first: {interface: shared-memory}\n  second: {interface: shared-memory}\nparts: {}\n",
+		"pipe/keep":                   "",
 		"provider.yaml": `name: provider
 version: 1
 slots:
@@ -114,6 +122,9 @@ slots:
   other: {interface: content}
 `,
 	})
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe", "snap.yaml"), 0644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -144,15 +155,22 @@ slots:
 		{[]string{"shm-audit", "--snaps", "good,Bad"}, `shm-audit: --snaps: invalid snap name: "Bad"`},
 		{[]string{"shm-audit", "--root", "missing-root"}, `cannot inspect shared memory: cannot open root "missing-root": no such file or directory`},
 		{[]string{"shm-audit", "--snaps", ""}, "shm-audit: --snaps is empty: name the installed snap instances, or leave it out to read them from /snap"},
-		{[]string{"connect", "/dev/zero", "provider.yaml"}, "cannot read /dev/zero: larger than 1048576 bytes (1 MiB)"},
+		{[]string{"connect", "/dev/zero", "provider.yaml"}, "cannot read /dev/zero: not a regular file"},
 		{[]string{"connect", "huge.yaml", "provider.yaml"}, "cannot read huge.yaml: larger than 1048576 bytes (1 MiB)"},
-		{[]string{"lint", "/dev/zero"}, "cannot read /dev/zero: larger than 1048576 bytes (1 MiB)"},
-		{[]string{"connect", ".", "provider.yaml"}, `cannot find a snap in directory ".": it has none of snap/snapcraft.yaml, snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml, snap.yaml`},
+		{[]string{"lint", "/dev/zero"}, "cannot read /dev/zero: not a regular file"},
+		{[]string{"connect", ".", "provider.yaml"}, `cannot find a snap in directory ".": it has none of snapcraft.yaml, snap/snapcraft.yaml, build-aux/snap/snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml, snap.yaml`},
 		{[]string{"connect", "same-name.yaml", "provider.yaml"}, `same-name.yaml: snapd would refuse to install snap "same-name": cannot have plug and slot with the same name: "ipc"`},
 		{[]string{"connect", "two-plugs.yaml:first", "provider.yaml", "--slot-instance-key", "Bad"}, `--slot-instance-key: cannot use instance key "Bad"`},
 		{[]string{"connect", "--slot-granted", "two-plugs.yaml:first", "provider.yaml"}, "connect: --slot-granted needs --slot-publisher"},
 		{[]string{"connect", "two-plugs.yaml:first", "system:other"}, `snap "snapd" (system) has no slot "other"`},
 		{[]string{"shm-audit", "--roots", "/"}, "shm-audit: flag provided but not defined: -roots"},
+		{[]string{"connect", "aliases.yaml", "provider.yaml"}, "aliases.yaml: expands to more than 1048576 bytes (1 MiB) through its aliases"},
+		{[]string{"lint", "aliases.yaml"}, "aliases.yaml: expands to more than 1048576 bytes (1 MiB) through its aliases"},
+		{[]string{"connect", "pipe", "provider.yaml"}, "cannot read pipe/snap.yaml: not a regular file"},
+		{[]string{"lint", "pipe/snap.yaml"}, "cannot read pipe/snap.yaml: not a regular file"},
+		{[]string{"lint", "dup"}, `dup/snapcraft.yaml: found duplicate key "plugs"`},
+		{[]string{"connect", "dup", "provider.yaml"}, `dup/snapcraft.yaml: found duplicate key "plugs"`},
+		{[]string{"connect", "project", "provider.yaml"}, `snap "project" (project/snap/snapcraft.yaml) has 2 shared-memory plugs (first, second): name one as project:PLUG`},
 	} {
 		if tc.want == "" {
 			// An empty publisher means no snap declaration: not bad input.

@@ -69,6 +69,6 @@ func pickOnly(s *snapyaml.Snap, kind string, names []string) (string, error) {
 	case 1:
 		return names[0], nil
 	default:
-		return "", fmt.Errorf("snap %q (%s) has %d shared-memory %ss (%s): name one as %s:%s", s.Declared.InstanceName(), s.Path, len(names), kind, strings.Join(names, ", "), s.Path, strings.ToUpper(kind))
+		return "", fmt.Errorf("snap %q (%s) has %d shared-memory %ss (%s): name one as %s:%s", s.Declared.InstanceName(), s.Path, len(names), kind, strings.Join(names, ", "), s.Given, strings.ToUpper(kind))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/snapcore/snapd/snap"
 
@@ -21,12 +22,15 @@ import (
 const MaxSize = 1 << 20
 
 // DirFiles are the places a snap's yaml is looked for in a directory, in
-// order: a snapcraft project, then an unpacked snap.
-var DirFiles = []string{"snap/snapcraft.yaml", "snapcraft.yaml", ".snapcraft.yaml", "meta/snap.yaml", "snap.yaml"}
+// order: a snapcraft project, in the order snapcraft looks, then an
+// unpacked snap.
+var DirFiles = []string{"snapcraft.yaml", "snap/snapcraft.yaml", "build-aux/snap/snapcraft.yaml", ".snapcraft.yaml", "meta/snap.yaml", "snap.yaml"}
 
 // Snap is one snap as given.
 type Snap struct {
-	// Path is the file read: as given, or found in the directory given.
+	// Given is the path given: the file, or the directory searched.
+	Given string
+	// Path is the file read: Given, or found in the directory given.
 	Path string
 	// YAML is the snap.yaml: the file read, or what snapcraft writes for a
 	// snapcraft.yaml.
@@ -37,15 +41,15 @@ type Snap struct {
 	// Installed is the snap as system.ReadSnap reads it with our registry:
 	// sanitized, and on an os or snapd snap with the implicit system slots.
 	Installed *snap.Info
-	// Warnings say what a snapcraft.yaml holds that the snap.yaml leaves
-	// out.
+	// Warnings say which files of a directory were not read, and what a
+	// snapcraft.yaml holds that the snap.yaml leaves out.
 	Warnings []string
 }
 
-// Load reads the snap at path: a file, or a directory holding one of
+// Load reads the snap given: a file, or a directory holding one of
 // DirFiles.
-func Load(path string) (*Snap, error) {
-	path, err := find(path)
+func Load(given string) (*Snap, error) {
+	path, ignored, err := find(given)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +57,15 @@ func Load(path string) (*Snap, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	s, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	s.Given = given
+	for _, other := range ignored {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s is ignored: %s comes first", other, filepath.Base(path)))
+	}
+	return s, nil
 }
 
 // SnapdSnap is the snapd snap of a classic system, with its implicit slots;
@@ -68,8 +80,12 @@ func SnapdSnap() *Snap {
 
 // Parse reads the snap whose yaml, read from path, is data.
 func Parse(path string, data []byte) (*Snap, error) {
-	s := &Snap{Path: path, YAML: data}
-	if IsSnapcraft(path, data) {
+	s := &Snap{Given: path, Path: path, YAML: data}
+	snapcraft := IsSnapcraft(path, data)
+	if err := checkTree(data, snapcraft); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if snapcraft {
 		converted, warnings, err := FromSnapcraft(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", path, err)
@@ -99,29 +115,46 @@ func (s *Snap) SetInstanceKey(key string) error {
 	return nil
 }
 
-// find returns path, or for a directory the first of DirFiles in it.
-func find(path string) (string, error) {
+// find returns path, or for a directory the first of DirFiles in it and
+// the others it holds.
+func find(path string) (found string, ignored []string, err error) {
 	info, err := os.Stat(path)
 	if err != nil || !info.IsDir() {
-		return path, nil
+		return path, nil, nil
 	}
 	for _, name := range DirFiles {
 		candidate := filepath.Join(path, name)
-		if _, err := os.Stat(candidate); err == nil {
-			return candidate, nil
+		if _, err := os.Stat(candidate); err != nil {
+			continue
+		}
+		if found == "" {
+			found = candidate
+		} else {
+			ignored = append(ignored, candidate)
 		}
 	}
-	return "", fmt.Errorf("cannot find a snap in directory %q: it has none of %s", path, strings.Join(DirFiles, ", "))
+	if found == "" {
+		return "", nil, fmt.Errorf("cannot find a snap in directory %q: it has none of %s", path, strings.Join(DirFiles, ", "))
+	}
+	return found, ignored, nil
 }
 
-// read reads a whole file of at most MaxSize bytes. It never reads more
-// than one byte past the limit, so that /dev/zero is refused too.
+// read reads a whole regular file of at most MaxSize bytes. It opens
+// without blocking, so that a named pipe is refused rather than waited
+// on, and never reads more than one byte past the limit.
 func read(path string) ([]byte, error) {
-	file, err := os.Open(path)
+	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
 	}
 	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("cannot read %s: not a regular file", path)
+	}
 	data, err := io.ReadAll(io.LimitReader(file, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read snap.yaml: %v", err)
