@@ -115,6 +115,7 @@ slots:
 			"\nplugs:\n  shm: {interface: shared-memory, write: [" + strings.TrimSuffix(strings.Repeat("*a, ", 1000), ", ") + "]}\n",
 		"project/snap/snapcraft.yaml": "name: project\nversion: '1'\nplugs:\n  first: {interface: shared-memory}\n  second: {interface: shared-memory}\nparts: {}\n",
 		"pipe/keep":                   "",
+		"dup/snapcraft.yaml":          "name: dup\nversion: '1'\nplugs:\n  a: {interface: shared-memory}\nplugs:\n  b: {interface: shared-memory}\nparts: {}\n",
 		"provider.yaml": `name: provider
 version: 1
 slots:
