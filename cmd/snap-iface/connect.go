@@ -135,7 +135,9 @@ func writeEndpointText(w io.Writer, kind string, e preview.Endpoint) {
 		fmt.Fprintf(w, "  declaration: valid\n")
 	} else {
 		fmt.Fprintf(w, "  declaration: invalid\n")
-		for _, bad := range e.Errors {
+	}
+	for _, bad := range e.Errors {
+		if bad.Name == e.Name {
 			fmt.Fprintf(w, "    %s: %s\n", bad.Name, bad.Error)
 		}
 	}
@@ -146,6 +148,14 @@ func writeEndpointText(w io.Writer, kind string, e preview.Endpoint) {
 		fmt.Fprintf(w, "  implicit system slot: not sanitized, no attributes\n")
 	default:
 		fmt.Fprintf(w, "  attributes: %s\n", attributesText(e.Attributes))
+	}
+	for _, warning := range e.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
+	}
+	for _, bad := range e.Errors {
+		if bad.Name != e.Name {
+			fmt.Fprintf(w, "  also in snap %s, rejected and left out by snapd: %s %q: %s\n", e.Snap, bad.Kind, bad.Name, bad.Error)
+		}
 	}
 }
 

@@ -253,7 +253,7 @@ plugs:
 	}
 	report := connectJSON(t, dir, exitFindings, "consumer.yaml", slot)
 	// The home plug is not ours to judge: only shared-memory errors count.
-	wantErrors := []preview.BadInterface{{Name: "my-ipc", Error: `shared-memory "private" attribute must be a bool, not yes`}}
+	wantErrors := []preview.BadInterface{{Kind: "plug", Name: "my-ipc", Error: `shared-memory "private" attribute must be a bool, not yes`}}
 	if report.Plug.Valid || !reflect.DeepEqual(report.Plug.Errors, wantErrors) {
 		t.Errorf("plug %+v, want errors %+v", report.Plug, wantErrors)
 	}
@@ -266,10 +266,20 @@ plugs:
 		t.Errorf("system slot %+v, want implicit with no attributes", s)
 	}
 	// The plug asked for is valid, but another shared-memory plug of its
-	// snap is not: snapd would install the snap without it.
-	report = connectJSON(t, dir, exitFindings, "two.yaml:good", slot)
-	if report.Plug.Valid || report.Policy == nil {
-		t.Errorf("plug %+v, policy %+v; want invalid, with the preview", report.Plug, report.Policy)
+	// snap is not: snapd installs the snap without it, and connects.
+	report = connectJSON(t, dir, exitOK, "two.yaml:good", slot)
+	if !report.Plug.Valid || report.Policy == nil || len(report.Plug.Errors) != 1 || report.Plug.Errors[0].Kind != "plug" {
+		t.Errorf("plug %+v, policy %+v; want valid, with the other plug's error", report.Plug, report.Policy)
+	}
+	r = runIn(t, dir, "connect", "two.yaml:good", slot)
+	for _, want := range []string{
+		"  declaration: valid\n",
+		"  also in snap two, rejected and left out by snapd: plug \"bad\": ",
+		"  result: connected by snap connect",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
 

@@ -29,7 +29,10 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		}
 		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces})
 	}
-	findings := review.Snaps(snaps)
+	findings, err := review.Snaps(snaps)
+	if err != nil {
+		return 0, err
+	}
 	for _, f := range findings {
 		fmt.Fprintln(stdout, f)
 	}

@@ -58,9 +58,10 @@ The install modelled is local (snap install --dangerous) unless publishers
 are given: then the snaps come from the store with snap declarations.`,
 	exits: `0  the connection happens in the modelled install (automatically or by
    snap connect), and with --check the profiles compile
-1  it does not (a snap does not install, or the connection is denied), a
-   shared-memory plug or slot of either snap is invalid, or apparmor_parser
-   rejects a profile
+1  it does not (a snap does not install, or the connection is denied), the
+   plug or the slot is invalid, or apparmor_parser rejects a profile; other
+   shared-memory plugs and slots that snapd rejects and leaves out are
+   listed, and lint reports them
 2  the command could not run: unreadable or invalid input, no such plug or
    slot, a bad flag`,
 	example: `snap-iface connect testdata/ros2/listener testdata/ros2/talker

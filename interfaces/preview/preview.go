@@ -16,6 +16,7 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/review"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
@@ -61,10 +62,13 @@ func Connect(plugSnap *snapyaml.Snap, plugName string, slotSnap *snapyaml.Snap, 
 		return nil, err
 	}
 	r := &Report{
-		Version: 2,
+		Version: 3,
 		Plug:    endpoint(plugSnap, plugName, false),
 		Slot:    endpoint(slotSnap, slotName, true),
 		conn:    connection{plugSnap: plugSnap, slotSnap: slotSnap, plug: plugName, slot: slotName, install: opts.Install},
+	}
+	if err := r.addWarnings(); err != nil {
+		return nil, err
 	}
 	plugInfo := plugSnap.Installed.Plugs[plugName]
 	slotInfo := slotSnap.Installed.Slots[slotName]
@@ -236,14 +240,12 @@ func rules(set *interfaces.SnapAppSet, add func(*snapdapparmor.Specification, *s
 // endpoint reports a plug or slot: its attributes are nil when the
 // sanitizer rejected it, whatever the other side is.
 func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
-	bad := badSharedMemory(s)
 	e := Endpoint{
 		File:     s.Path,
 		Snap:     s.Declared.InstanceName(),
 		SnapType: string(s.Declared.Type()),
 		Name:     name,
-		Valid:    len(bad) == 0,
-		Errors:   bad,
+		Errors:   badSharedMemory(s),
 	}
 	var attrs map[string]interface{}
 	switch {
@@ -255,6 +257,7 @@ func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
 	default:
 		return e
 	}
+	e.Valid = true
 	e.Attributes = map[string]interface{}{}
 	for key, value := range attrs {
 		e.Attributes[key] = jsonSafe(value)
@@ -262,15 +265,40 @@ func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
 	return e
 }
 
+// addWarnings gives each side the warnings of a review of both snaps about
+// it.
+func (r *Report) addWarnings() error {
+	snaps := []review.Snap{{Label: r.conn.plugSnap.Path, Info: r.conn.plugSnap.Declared, BadInterfaces: r.conn.plugSnap.Installed.BadInterfaces}}
+	if r.conn.slotSnap != r.conn.plugSnap {
+		snaps = append(snaps, review.Snap{Label: r.conn.slotSnap.Path, Info: r.conn.slotSnap.Declared, BadInterfaces: r.conn.slotSnap.Installed.BadInterfaces})
+	}
+	findings, err := review.Snaps(snaps)
+	if err != nil {
+		return err
+	}
+	r.Plug.Warnings, r.Slot.Warnings = []string{}, []string{}
+	for _, f := range findings {
+		switch {
+		case f.Severity() != review.Warning:
+		case f.Kind == "plug" && f.Name == r.Plug.Name && f.Label == r.Plug.File:
+			r.Plug.Warnings = append(r.Plug.Warnings, f.Detail())
+		case f.Kind == "slot" && f.Name == r.Slot.Name && f.Label == r.Slot.File:
+			r.Slot.Warnings = append(r.Slot.Warnings, f.Detail())
+		}
+	}
+	return nil
+}
+
 // badSharedMemory returns the sanitizer's verdicts on the snap's
 // shared-memory plugs and slots, sorted by name.
 func badSharedMemory(s *snapyaml.Snap) []BadInterface {
 	bad := []BadInterface{}
 	for name, msg := range s.Installed.BadInterfaces {
-		plug, isPlug := s.Declared.Plugs[name]
-		slot, isSlot := s.Declared.Slots[name]
-		if (isPlug && plug.Interface == sharedMemory) || (isSlot && slot.Interface == sharedMemory) {
-			bad = append(bad, BadInterface{Name: name, Error: msg})
+		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == sharedMemory {
+			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg})
+		}
+		if slot, ok := s.Declared.Slots[name]; ok && slot.Interface == sharedMemory {
+			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg})
 		}
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i].Name < bad[j].Name })

@@ -39,17 +39,23 @@ type Endpoint struct {
 	Name     string `json:"name"`
 	// Implicit is true for snapd's system slot on an os or snapd snap.
 	Implicit bool `json:"implicit"`
-	// Valid is true when the sanitizer accepts every shared-memory plug and
-	// slot of the snap; Errors lists those it rejects.
+	// Valid is true when the sanitizer accepts the plug or slot. Errors
+	// lists every shared-memory plug and slot of the snap that it
+	// rejects: snapd leaves them out and installs the rest.
 	Valid  bool           `json:"valid"`
 	Errors []BadInterface `json:"errors"`
 	// Attributes are the attributes after sanitizing, nil when the
 	// endpoint itself is rejected.
 	Attributes map[string]interface{} `json:"attributes"`
+	// Warnings are what "snap-iface lint" warns of about the plug or
+	// slot, as review.Finding.Detail words them.
+	Warnings []string `json:"warnings"`
 }
 
 // BadInterface is a plug or slot that the sanitizer rejected.
 type BadInterface struct {
+	// Kind is "plug" or "slot".
+	Kind  string `json:"kind"`
 	Name  string `json:"name"`
 	Error string `json:"error"`
 }
@@ -98,9 +104,9 @@ type Policy struct {
 	Connected policy.Connection `json:"connected"`
 }
 
-// OK reports whether all is well: both snaps' shared-memory declarations
-// are valid, the connection happens in the install, and the profiles
-// compile when they were checked.
+// OK reports whether all is well: the plug and the slot are valid, the
+// connection happens in the install, and the profiles compile when they
+// were checked.
 func (r *Report) OK() bool {
 	return r.Plug.Valid && r.Slot.Valid && r.Policy != nil && r.Policy.Connected != policy.NotConnected && (r.Check == nil || r.Check.OK)
 }

@@ -26,7 +26,10 @@ func manyPairs(t testing.TB, n int) []review.Snap {
 
 func TestUnmatchedPlugsAreReportedBriefly(t *testing.T) {
 	const n = 2000
-	findings := review.Snaps(manyPairs(t, n))
+	findings, err := review.Snaps(manyPairs(t, n))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(findings) != n {
 		t.Fatalf("%d plugs that match none of %d slots gave %d findings, want one each", n, n, len(findings))
 	}
@@ -46,6 +49,8 @@ func BenchmarkUnmatchedPlugs(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		review.Snaps(snaps)
+		if _, err := review.Snaps(snaps); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

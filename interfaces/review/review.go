@@ -97,8 +97,13 @@ func (f Finding) Severity() Severity {
 
 // String is the finding as one line.
 func (f Finding) String() string {
+	return fmt.Sprintf("%s: %s: %s", f.Label, f.Severity(), f.Detail())
+}
+
+// Detail is the finding without its label and severity: the plug or slot,
+// the attribute and value, and the message.
+func (f Finding) Detail() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s: ", f.Label, f.Severity())
 	if f.Kind != "" {
 		fmt.Fprintf(&b, "%s %q: ", f.Kind, f.Name)
 	}
@@ -126,15 +131,24 @@ var (
 	knownSlotAttrs = map[string]bool{"shared-memory": true, "read": true, "write": true}
 )
 
+// privateOnSlot says what a slot's "private" attribute does, and how to get
+// a private /dev/shm instead.
+const privateOnSlot = `is a plug attribute: a slot ignores it; for a /dev/shm of its own, a snap plugs shared-memory with "private: true", and then has no shared-memory slot`
+
 // Snaps reviews each snap, then pairs the plugs of all of them with the
 // slots of all of them. Findings come per snap in the order given, then the
 // pairing's.
-func Snaps(snaps []Snap) []Finding {
+func Snaps(snaps []Snap) ([]Finding, error) {
+	for i, s := range snaps {
+		if s.Info == nil {
+			return nil, fmt.Errorf("cannot review snap #%d (label %q): its Info is nil", i+1, s.Label)
+		}
+	}
 	var findings []Finding
 	for _, s := range snaps {
 		findings = append(findings, reviewSnap(s)...)
 	}
-	return append(findings, reviewPairs(snaps)...)
+	return append(findings, reviewPairs(snaps)...), nil
 }
 
 func reviewSnap(s Snap) []Finding {
@@ -175,7 +189,7 @@ func reviewSnap(s Snap) []Finding {
 		for _, attr := range sortedKeys(attrs) {
 			switch {
 			case attr == "private":
-				add(OtherSideAttribute, "slot", name, attr, attrs[attr], true, "is a plug attribute: a slot ignores it")
+				add(OtherSideAttribute, "slot", name, attr, attrs[attr], true, privateOnSlot)
 			case !knownSlotAttrs[attr]:
 				add(UnknownAttribute, "slot", name, attr, attrs[attr], true, "is unknown to the shared-memory interface: it is ignored")
 			}

@@ -49,8 +49,12 @@ func reviewFiles(t testing.TB, files []file) []string {
 		builtin.SanitizePlugsSlots(sanitized)
 		snaps = append(snaps, review.Snap{Label: f.label, Info: parse(t, f.yaml), BadInterfaces: sanitized.BadInterfaces})
 	}
+	findings, err := review.Snaps(snaps)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var lines []string
-	for _, f := range review.Snaps(snaps) {
+	for _, f := range findings {
 		lines = append(lines, f.String())
 	}
 	return lines
@@ -143,7 +147,7 @@ slots:
 			`snap.yaml: warning: plug "in": attribute "size" value 4096 is unknown to the shared-memory interface: it is ignored`,
 			`snap.yaml: warning: plug "in": attribute "write" value ["b"] is a slot attribute: a plug ignores it`,
 			`snap.yaml: warning: slot "out": attribute "colour" value "blue" is unknown to the shared-memory interface: it is ignored`,
-			`snap.yaml: warning: slot "out": attribute "private" value true is a plug attribute: a slot ignores it`,
+			`snap.yaml: warning: slot "out": attribute "private" value true is a plug attribute: a slot ignores it; for a /dev/shm of its own, a snap plugs shared-memory with "private: true", and then has no shared-memory slot`,
 			`snap.yaml: warning: plug "in": attribute "shared-memory" value "in" matches no slot: the slots offer "out" (snap.yaml slot "out")`,
 		},
 	}, {
@@ -266,7 +270,10 @@ func TestFindingsAreTyped(t *testing.T) {
 	yaml := slotYaml("    write: [\"a/b\"]\n    colour: blue\n")
 	sanitized := parse(t, yaml)
 	builtin.SanitizePlugsSlots(sanitized)
-	findings := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), BadInterfaces: sanitized.BadInterfaces}})
+	findings, err := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), BadInterfaces: sanitized.BadInterfaces}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []review.Finding{{
 		Label: "snap.yaml", Check: review.Rejected, Kind: "slot", Name: "shmem",
 		Message: `shared-memory interface path should not contain '/': "a/b"`,
@@ -280,5 +287,13 @@ func TestFindingsAreTyped(t *testing.T) {
 	}
 	if findings[0].Severity() != review.Error || findings[1].Severity() != review.Warning {
 		t.Errorf("severities %q and %q, want error and warning", findings[0].Severity(), findings[1].Severity())
+	}
+}
+
+// A snap without Info is an error naming it, not a panic.
+func TestSnapsWithoutInfo(t *testing.T) {
+	_, err := review.Snaps([]review.Snap{{Label: "a.yaml", Info: parse(t, slotYaml(""))}, {Label: "b.yaml"}})
+	if err == nil || err.Error() != `cannot review snap #2 (label "b.yaml"): its Info is nil` {
+		t.Errorf("error %v", err)
 	}
 }
