@@ -6,6 +6,8 @@ import (
 
 	"github.com/snapcore/snapd/interfaces"
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // explainInstall puts the policy engine's denial of a snap's installation
@@ -58,7 +60,7 @@ func (e explainer) autoConnect(err error) string {
 // mismatch says why the plug cannot connect to the slot at all, or "".
 func (e explainer) mismatch() string {
 	private := e.private()
-	systemSlot := systemSnap(e.slot.Snap())
+	systemSlot := builtin.IsSystemSnap(e.slot.Snap())
 	switch {
 	case private && !systemSlot:
 		return "private plugs connect only to the system slot"

@@ -7,6 +7,8 @@ import (
 	"github.com/snapcore/snapd/interfaces"
 	snapdpolicy "github.com/snapcore/snapd/interfaces/policy"
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // systemPublisher publishes the os and snapd snaps, which always come from
@@ -137,7 +139,7 @@ func (in Install) Declarations(plugSnap, slotSnap *snap.Info) (plugDecl, slotDec
 		return nil, nil, fmt.Errorf("cannot grant the slot of a locally installed snap: only a snap declaration grants a slot")
 	}
 	slotPublisher := in.SlotPublisher
-	if slotPublisher == "" && systemSnap(slotSnap) {
+	if slotPublisher == "" && builtin.IsSystemSnap(slotSnap) {
 		slotPublisher = systemPublisher
 	}
 	if slotSnap == plugSnap {
@@ -176,12 +178,6 @@ func publisher(decl *asserts.SnapDeclaration) string {
 	return decl.PublisherID()
 }
 
-// systemSnap reports whether the snap carries snapd's implicit slots: an
-// os or snapd snap does.
-func systemSnap(info *snap.Info) bool {
-	return info.Type() == snap.TypeOS || info.Type() == snap.TypeSnapd
-}
-
 // checkInstall checks the installation of a snap as snapd does: in full
 // when it has a snap declaration, and otherwise (snap install --dangerous)
 // only whether its type may have its slots.
@@ -195,6 +191,8 @@ func checkInstall(info *snap.Info, decl *asserts.SnapDeclaration, base *asserts.
 	switch {
 	case err != nil:
 		return Verdict{Reason: explainInstall(info, err), PolicyError: err.Error()}
+	case decl == nil && len(info.Slots) == 0:
+		return Verdict{Allowed: true, Reason: "installed locally, snapd checks only a snap's slots, and it has none"}
 	case decl == nil:
 		return Verdict{Allowed: true, Reason: "installed locally, snapd checks only that a snap of its type may have its slots"}
 	default:
@@ -220,7 +218,7 @@ func (in Install) describe(slotSnap *snap.Info) string {
 	default:
 		words = fmt.Sprintf("store (plug snap by %s, slot snap by %s)", orLocal(in.PlugPublisher), orLocal(in.SlotPublisher))
 	}
-	if in.SlotPublisher == "" && systemSnap(slotSnap) {
+	if in.SlotPublisher == "" && builtin.IsSystemSnap(slotSnap) {
 		words += fmt.Sprintf("; the system snap %s comes from the store", slotSnap.InstanceName())
 	}
 	return words

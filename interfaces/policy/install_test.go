@@ -42,18 +42,19 @@ slots:
 
 // Wording that several cases share.
 const (
-	localInstall    = "installed locally, snapd checks only that a snap of its type may have its slots"
-	superPrivileged = `slot "shmem" is super-privileged: the store must grant it in the snap declaration of provider (preview that with --slot-granted)`
-	installDenied   = `installation denied by "shmem" slot rule of interface "shared-memory"`
-	kernelDenied    = `installation not allowed by "shmem" slot rule of interface "shared-memory"`
-	plugDenied      = `connection not allowed by plug rule of interface "shared-memory"`
-	autoDenied      = `auto-connection not allowed by plug rule of interface "shared-memory"`
-	grantDenied     = `connection not allowed by slot rule of interface "shared-memory" for "provider" snap`
-	grantAutoDenied = `auto-connection not allowed by slot rule of interface "shared-memory" for "provider" snap`
-	noPublisher     = "a plug auto-connects only to a slot of its own publisher, and a locally installed snap has none: use snap connect"
-	idMismatch      = "plug identifier something-else does not match slot identifier my-ipc"
-	privateToApp    = "private plugs connect only to the system slot"
-	plainToSystem   = "the system slot takes only private plugs: this plug connects to an application slot with the same identifier"
+	localInstall        = "installed locally, snapd checks only that a snap of its type may have its slots"
+	localInstallNoSlots = "installed locally, snapd checks only a snap's slots, and it has none"
+	superPrivileged     = `slot "shmem" is super-privileged: the store must grant it in the snap declaration of provider (preview that with --slot-granted)`
+	installDenied       = `installation denied by "shmem" slot rule of interface "shared-memory"`
+	kernelDenied        = `installation not allowed by "shmem" slot rule of interface "shared-memory"`
+	plugDenied          = `connection not allowed by plug rule of interface "shared-memory"`
+	autoDenied          = `auto-connection not allowed by plug rule of interface "shared-memory"`
+	grantDenied         = `connection not allowed by slot rule of interface "shared-memory" for "provider" snap`
+	grantAutoDenied     = `auto-connection not allowed by slot rule of interface "shared-memory" for "provider" snap`
+	noPublisher         = "a plug auto-connects only to a slot of its own publisher, and a locally installed snap has none: use snap connect"
+	idMismatch          = "plug identifier something-else does not match slot identifier my-ipc"
+	privateToApp        = "private plugs connect only to the system slot"
+	plainToSystem       = "the system slot takes only private plugs: this plug connects to an application slot with the same identifier"
 )
 
 // endpoints returns the plug "my-ipc" and the slot "shmem" as snapd
@@ -88,7 +89,7 @@ func (s *installSuite) TestCheck(c *C) {
 		plug:    consumerYaml, slot: providerYaml,
 		want: policy.Verdicts{
 			Description: "local install (snap install --dangerous, no snap declarations)",
-			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot: policy.Verdict{Allowed: true, Reason: localInstall},
 			Connect:     allowed,
 			AutoConnect: policy.Verdict{Reason: noPublisher, PolicyError: autoDenied},
@@ -129,7 +130,7 @@ func (s *installSuite) TestCheck(c *C) {
 		want: policy.Verdicts{
 			Description:   "store (plug snap by nobody: installed locally, slot snap by pub2, whose snap declaration grants the slot)",
 			SlotPublisher: "pub2",
-			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot:   allowed,
 			Connect:       allowed,
 			AutoConnect:   allowed,
@@ -153,7 +154,7 @@ func (s *installSuite) TestCheck(c *C) {
 		plug:    otherConsumerYaml, slot: providerYaml,
 		want: policy.Verdicts{
 			Description: "local install (snap install --dangerous, no snap declarations)",
-			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot: policy.Verdict{Allowed: true, Reason: localInstall},
 			Connect: policy.Verdict{
 				Allowed:     true,
@@ -170,7 +171,7 @@ func (s *installSuite) TestCheck(c *C) {
 		want: policy.Verdicts{
 			Description:   "store (plug snap by nobody: installed locally, slot snap by pub, whose snap declaration grants the slot)",
 			SlotPublisher: "pub",
-			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot:   allowed,
 			Connect: policy.Verdict{
 				Allowed:     true,
@@ -210,7 +211,7 @@ func (s *installSuite) TestCheck(c *C) {
 		want: policy.Verdicts{
 			Description:   "local install (snap install --dangerous, no snap declarations); the system snap core comes from the store",
 			SlotPublisher: "canonical",
-			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug:   policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot:   allowed,
 			Connect:       allowed,
 			AutoConnect:   allowed,
@@ -233,7 +234,7 @@ func (s *installSuite) TestCheck(c *C) {
 		plug:    consumerYaml, slot: kernelYaml,
 		want: policy.Verdicts{
 			Description: "local install (snap install --dangerous, no snap declarations)",
-			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstall},
+			InstallPlug: policy.Verdict{Allowed: true, Reason: localInstallNoSlots},
 			InstallSlot: policy.Verdict{
 				Reason:      "a snap of type kernel cannot have a shared-memory slot: only app, gadget, os and snapd snaps can",
 				PolicyError: kernelDenied,

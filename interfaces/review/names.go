@@ -59,6 +59,8 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 				add(EveryObject, attr, name, everyObject)
 			case reachesOtherSnaps(name):
 				add(OtherSnaps, attr, name, "reaches objects of other snaps (snap.* or sem.snap.*)")
+			case strings.HasPrefix(name, "/"):
+				add(PathName, attr, name, pathNameMessage(name))
 			}
 			if attr == "read" && strings.HasPrefix(name, semaphorePrefix) {
 				add(ReadOnlySemaphore, attr, name, `names semaphores, which sem_open opens read-write: move it to "write"`)
@@ -77,6 +79,18 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 		}
 	}
 	return warnings
+}
+
+// pathNameMessage says that names are relative to /dev/shm, and which name
+// to write for a path in it.
+func pathNameMessage(path string) string {
+	const message = "is a path: names are relative to /dev/shm"
+	for _, dir := range []string{"/dev/shm/", "/run/shm/"} {
+		if name, ok := strings.CutPrefix(path, dir); ok && name != "" {
+			return fmt.Sprintf("%s, write %s", message, jsonText(name))
+		}
+	}
+	return message + ", and cannot reach outside it"
 }
 
 // semaphoreDeclaration returns the declaration without "*" of a slot that

@@ -46,6 +46,8 @@ const (
 	// SystemSlotAttribute: an attribute on the system slot of an os or
 	// snapd snap, which has none.
 	SystemSlotAttribute Check = "system-slot-attribute"
+	// PathName: a "read" or "write" name written as a path.
+	PathName Check = "path-name"
 	// EmptyList: a "read" or "write" list without names.
 	EmptyList Check = "empty-list"
 	// DuplicateName: a name listed twice in one list.

@@ -72,6 +72,14 @@ func TestSnaps(t *testing.T) {
 			{"provider.yaml", slotYaml("    shared-memory: my-ipc\n    write: [students]\n    read: [teachers]\n")},
 		},
 	}, {
+		summary: "a path where a name belongs: the name to write instead",
+		files:   []file{{"snap.yaml", slotYaml("    write: [/dev/shm/cam-frames, /tmp/x]\n")}},
+		want: []string{
+			`snap.yaml: error: slot "shmem": shared-memory interface path should not contain '/': "/dev/shm/cam-frames"`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "/dev/shm/cam-frames" is a path: names are relative to /dev/shm, write "cam-frames"`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "/tmp/x" is a path: names are relative to /dev/shm, and cannot reach outside it`,
+		},
+	}, {
 		summary: "read name also in write",
 		files:   []file{{"snap.yaml", slotYaml("    write: [students]\n    read: [students]\n")}},
 		want: []string{
