@@ -121,6 +121,12 @@ func writeConnectText(w io.Writer, r *preview.Report) {
 			for _, conn := range c.Connected {
 				fmt.Fprintf(w, "    %s\n", conn)
 			}
+			if len(c.Unconnected) > 0 {
+				fmt.Fprintf(w, "  plugs left unconnected:\n")
+			}
+			for _, plug := range c.Unconnected {
+				fmt.Fprintf(w, "    %s\n", plug)
+			}
 			fmt.Fprintf(w, "  compiled %d profiles: %s\n", len(c.Profiles), strings.Join(c.Profiles, ", "))
 		} else {
 			fmt.Fprintf(w, "  rejected: %s\n", c.Error)

@@ -393,11 +393,18 @@ plugs:
 			t.Errorf("connections lack %q:\n%s", want, got)
 		}
 	}
-	// Manual-only interfaces stay unconnected.
+	// Manual-only interfaces stay unconnected, and are listed.
 	for _, manual := range []string{"app:removable-media "} {
 		if strings.Contains(got, manual) {
 			t.Errorf("connections hold %q, which snapd connects only by hand:\n%s", manual, got)
 		}
+	}
+	if want := []string{"app:fonts (content)", "app:removable-media (removable-media)"}; !reflect.DeepEqual(report.Check.Unconnected, want) {
+		t.Errorf("unconnected %q, want %q", report.Check.Unconnected, want)
+	}
+	r := runIn(t, dir, "connect", "--check", "app.yaml", filepath.Join(moduleRoot, examples[1].slot))
+	if want := "  plugs left unconnected:\n    app:fonts (content)\n    app:removable-media (removable-media)\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("output lacks %q:\n%s", want, r.stdout)
 	}
 }
 

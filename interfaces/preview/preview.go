@@ -12,6 +12,7 @@ import (
 	snapdapparmor "github.com/snapcore/snapd/interfaces/apparmor"
 	snapdmount "github.com/snapcore/snapd/interfaces/mount"
 	"github.com/snapcore/snapd/osutil"
+	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
@@ -157,7 +158,7 @@ func (r *Report) Setup() (system.Setup, error) {
 // check writes the full profiles of both snaps in the install, with the
 // connection made, and compiles them with apparmor_parser.
 func (r *Report) check() *Check {
-	check := &Check{Profiles: []string{}, Connected: []string{}}
+	check := &Check{Profiles: []string{}, Connected: []string{}, Unconnected: []string{}}
 	setup, err := r.Setup()
 	if err != nil {
 		check.Error = err.Error()
@@ -182,7 +183,30 @@ func (r *Report) check() *Check {
 		}
 		check.Connected = append(check.Connected, fmt.Sprintf("%s:%s %s:%s (%s)", c.PlugSnap, c.Plug, c.SlotSnap, c.Slot, strings.Join(how, ", ")))
 	}
+	check.Unconnected = unconnected([]*snap.Info{r.conn.plugSnap.Installed, r.conn.slotSnap.Installed}, result.Connected)
 	return check
+}
+
+// unconnected lists the plugs of the snaps that no connection uses, as
+// "SNAP:PLUG (INTERFACE)", sorted.
+func unconnected(infos []*snap.Info, conns []system.Connected) []string {
+	used := make(map[string]bool, len(conns))
+	for _, c := range conns {
+		used[c.PlugSnap+":"+c.Plug] = true
+	}
+	list := []string{}
+	seen := map[string]bool{}
+	for _, info := range infos {
+		for name, plug := range info.Plugs {
+			ref := info.InstanceName() + ":" + name
+			if !used[ref] && !seen[ref] {
+				seen[ref] = true
+				list = append(list, fmt.Sprintf("%s (%s)", ref, plug.Interface))
+			}
+		}
+	}
+	sort.Strings(list)
+	return list
 }
 
 // checkPolicy applies snapd's policy to the connection in the install,

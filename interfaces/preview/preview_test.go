@@ -154,6 +154,12 @@ func (s *previewSuite) TestCheck(c *C) {
 	c.Check(r.Check.OK, Equals, true)
 	c.Check(r.Check.Profiles, DeepEquals, []string{"snap-update-ns.consumer", "snap-update-ns.provider", "snap.consumer.client", "snap.provider.server"})
 	c.Check(r.Check.Connected, DeepEquals, []string{"consumer:my-ipc provider:shmem (shared-memory, requested)"})
+	c.Check(r.Check.Unconnected, DeepEquals, []string{})
+	// A camera plug is manual-connect: it is left out, and listed.
+	camera := parse(c, "name: consumer\nversion: '1'\napps:\n  client: {command: bin/client, plugs: [my-ipc, camera, network]}\nplugs:\n  my-ipc: {interface: shared-memory}\n")
+	r, err = preview.Connect(camera, "", parse(c, providerYAML), "", preview.Options{Check: true})
+	c.Assert(err, IsNil)
+	c.Check(r.Check.Unconnected, DeepEquals, []string{"consumer:camera (camera)"})
 }
 
 // A slot's "private" attribute is ignored: connect warns as lint does, and

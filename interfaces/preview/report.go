@@ -80,9 +80,11 @@ type Snippet struct {
 type Check struct {
 	OK       bool     `json:"ok"`
 	Profiles []string `json:"profiles"`
-	// Connected lists the connections the profiles were written for.
-	Connected []string `json:"connected"`
-	Error     string   `json:"error"`
+	// Connected lists the connections the profiles were written for, and
+	// Unconnected the plugs of either snap that are left out of them.
+	Connected   []string `json:"connected"`
+	Unconnected []string `json:"unconnected"`
+	Error       string   `json:"error"`
 }
 
 // Policy holds the policy engine's verdicts in the install.
