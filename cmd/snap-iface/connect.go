@@ -71,7 +71,7 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 		}
 	}
 	if opts.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(uncut(stdout))
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(report); err != nil {

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 )
 
 const (
@@ -108,8 +110,10 @@ func main() {
 var warningOutput io.Writer = os.Stderr
 
 // run executes one command and returns its exit status. Any error that
-// stops the command is printed as one line on stderr.
+// stops the command is printed as one line on stderr. Lines of text are
+// cut at maxLineSize.
 func run(args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = &lineCutter{w: stdout}, &lineCutter{w: stderr}
 	warningOutput = stderr
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "snap-iface: missing command: want connect, lint or shm-audit (see snap-iface help)")
@@ -227,4 +231,48 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// maxLineSize is the most of one line of text that a command prints, so
+// that a huge value in its input is not echoed in full.
+const maxLineSize = 1000
+
+// lineCutter writes to w, cutting each line at maxLineSize bytes.
+type lineCutter struct {
+	w io.Writer
+	// size counts the bytes of the current line so far.
+	size int
+}
+
+func (c *lineCutter) Write(p []byte) (int, error) {
+	for rest := p; len(rest) > 0; {
+		line, tail, newline := bytes.Cut(rest, []byte("\n"))
+		keep := line[:min(len(line), max(maxLineSize-c.size, 0))]
+		for len(keep) > 0 && !utf8.Valid(keep) {
+			keep = keep[:len(keep)-1]
+		}
+		out := append([]byte(nil), keep...)
+		if c.size <= maxLineSize && c.size+len(line) > maxLineSize {
+			out = append(out, fmt.Sprintf("… [cut at %d bytes]", maxLineSize)...)
+		}
+		c.size += len(line)
+		if newline {
+			out = append(out, '\n')
+			c.size = 0
+		}
+		if _, err := c.w.Write(out); err != nil {
+			return 0, err
+		}
+		rest = tail
+	}
+	return len(p), nil
+}
+
+// uncut returns the writer behind a lineCutter, for output such as JSON
+// that must not be cut.
+func uncut(w io.Writer) io.Writer {
+	if c, ok := w.(*lineCutter); ok {
+		return c.w
+	}
+	return w
 }

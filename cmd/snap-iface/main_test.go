@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
@@ -234,5 +235,45 @@ func TestVersion(t *testing.T) {
 	r := runIn(t, moduleRoot, "--version")
 	if r.status != exitOK || !strings.HasPrefix(r.stdout, "snap-iface ") || !strings.Contains(r.stdout, ", snapd v0.0.0-20240725183026-98a40cf5b5f2, go1.") {
 		t.Errorf("status %d, stdout %q; want the version, snapd's and Go's", r.status, r.stdout)
+	}
+}
+
+// A huge value is not echoed in full in text, and stays whole in JSON.
+func TestLongLinesAreCut(t *testing.T) {
+	name := strings.Repeat("é", 3000)
+	dir := writeFiles(t, map[string]string{
+		"big.yaml":      "name: big\nversion: 1\nslots:\n  s: {interface: shared-memory, write: [" + name + "]}\n",
+		"consumer.yaml": "name: consumer\nversion: 1\nplugs:\n  s: {interface: shared-memory}\n",
+	})
+	for _, args := range [][]string{{"lint", "big.yaml"}, {"connect", "consumer.yaml", "big.yaml"}} {
+		r := runIn(t, dir, args...)
+		if !strings.Contains(r.stdout, "… [cut at 1000 bytes]\n") {
+			t.Errorf("%q: no line cut:\n%.300s", args, r.stdout)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if len(line) > maxLineSize+len("… [cut at 1000 bytes]") || !utf8.ValidString(line) {
+				t.Errorf("%q: line of %d bytes, valid UTF-8 %v", args, len(line), utf8.ValidString(line))
+			}
+		}
+	}
+	report := connectJSON(t, dir, exitFindings, "consumer.yaml", "big.yaml")
+	if len(report.Slot.Errors) != 1 || !strings.Contains(report.Slot.Errors[0].Error, name) {
+		t.Errorf("JSON errors %.300v, want the whole name", report.Slot.Errors)
+	}
+}
+
+// Lines are cut however the writes split them.
+func TestLineCutter(t *testing.T) {
+	var out bytes.Buffer
+	c := &lineCutter{w: &out}
+	long := strings.Repeat("x", maxLineSize+10)
+	for _, piece := range []string{"short\n", long[:600], long[600:], "\nnext", " line\n"} {
+		if n, err := c.Write([]byte(piece)); err != nil || n != len(piece) {
+			t.Fatalf("Write(%d bytes) = %d, %v", len(piece), n, err)
+		}
+	}
+	want := "short\n" + long[:maxLineSize] + "… [cut at 1000 bytes]\nnext line\n"
+	if out.String() != want {
+		t.Errorf("got %q", out.String())
 	}
 }
