@@ -160,7 +160,7 @@ func TestConnectCheck(t *testing.T) {
 	} {
 		ex := examples[tc.example]
 		report := connectJSON(t, moduleRoot, exitOK, "--check", ex.plug, ex.slot)
-		want := &preview.Check{OK: true, Profiles: tc.profiles, Connected: tc.connected}
+		want := &preview.Check{OK: true, Profiles: tc.profiles, Connected: tc.connected, Unconnected: []string{}}
 		if !reflect.DeepEqual(report.Check, want) {
 			t.Errorf("%s: check %+v, want %+v", ex.name, report.Check, want)
 		}
