@@ -96,8 +96,14 @@ func Interfaces() []interfaces.Interface {
 // SanitizePlugsSlots validates the plugs and slots of a snap against the
 // registered interfaces, as snapd's function of the same name does: each
 // bad plug or slot is recorded in BadInterfaces and removed from the snap,
-// its apps and its hooks.
+// its apps and its hooks. A nil snap has nothing to sanitize.
 func SanitizePlugsSlots(snapInfo *snap.Info) {
+	if snapInfo == nil {
+		return
+	}
+	if snapInfo.BadInterfaces == nil {
+		snapInfo.BadInterfaces = make(map[string]string)
+	}
 	// Bad plugs and slots are removed only after all are checked, so that
 	// no verdict depends on map order.
 	var badPlugs, badSlots []string

@@ -2,6 +2,7 @@ package builtin_test
 
 import (
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
+	"github.com/snapcore/snapd/snap"
 	"github.com/snapcore/snapd/snap/snaptest"
 	. "gopkg.in/check.v1"
 
@@ -77,4 +78,27 @@ slots:
 	c.Check(info.Plugs["unknown"], IsNil)
 	c.Check(info.Slots["bad-dbus"], IsNil)
 	c.Check(info.Plugs["fonts"].Attrs["content"], Equals, "fonts")
+}
+
+// ByName finds the registry's interface, ours for a replaced name.
+func (s *allSuite) TestByName(c *C) {
+	iface, err := builtin.ByName("shared-memory")
+	c.Assert(err, IsNil)
+	c.Check(iface, Equals, builtin.MustInterface("shared-memory"))
+	iface, err = builtin.ByName("network")
+	c.Assert(err, IsNil)
+	c.Check(iface.Name(), Equals, "network")
+	_, err = builtin.ByName("no-such")
+	c.Check(err, ErrorMatches, `unknown interface "no-such"`)
+}
+
+// A nil snap has nothing to sanitize; a snap.Info made without a
+// BadInterfaces map gets one for the verdicts.
+func (s *allSuite) TestSanitizePlugsSlotsZeroValues(c *C) {
+	builtin.SanitizePlugsSlots(nil)
+	info := &snap.Info{SuggestedName: "bare"}
+	info.Plugs = map[string]*snap.PlugInfo{"shm": {Snap: info, Name: "shm", Interface: "shared-memory", Attrs: map[string]interface{}{"private": "yes"}}}
+	builtin.SanitizePlugsSlots(info)
+	c.Check(info.BadInterfaces, DeepEquals, map[string]string{"shm": `shared-memory "private" attribute must be a bool, not yes`})
+	c.Check(info.Plugs, HasLen, 0)
 }
