@@ -259,41 +259,103 @@ func fileKind(mode uint32) string {
 }
 
 // measure returns the memory an entry holds, in allocated bytes, and the
-// regular files in it, counting each inode once across the audit.
+// regular files in it, counting each inode once across the audit. However
+// deep the tree, it holds two descriptors at most: it goes down by openat
+// without following symlinks, and back up by "..", checking that each
+// directory opened is the one it stat'ed.
 func (a *audit) measure(dirFd int, name string, st *unix.Stat_t) (size int64, files int, err error) {
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFREG:
-		if id := (inode{uint64(st.Dev), st.Ino}); !a.seen[id] {
-			a.seen[id] = true
-			return st.Blocks * 512, 1, nil
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		size, files = a.count(st)
+		return size, files, nil
+	}
+	fd, err := openDirChecked(dirFd, name, inodeOf(st))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer func() { unix.Close(fd) }()
+	// level is a directory on the way down: the entries left to measure.
+	type level struct {
+		id    inode
+		names []string
+	}
+	names, err := readDirNames(fd)
+	if err != nil {
+		return 0, 0, err
+	}
+	path := []level{{inodeOf(st), names}}
+	for {
+		top := &path[len(path)-1]
+		if len(top.names) == 0 {
+			path = path[:len(path)-1]
+			if len(path) == 0 {
+				return size, files, nil
+			}
+			parent, err := openDirChecked(fd, "..", path[len(path)-1].id)
+			if err != nil {
+				return 0, 0, err
+			}
+			unix.Close(fd)
+			fd = parent
+			continue
 		}
-		return 0, 0, nil
-	case unix.S_IFDIR:
-		fd, err := openDirAt(dirFd, name)
+		child := top.names[0]
+		top.names = top.names[1:]
+		var childSt unix.Stat_t
+		if err := unix.Fstatat(fd, child, &childSt, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return 0, 0, err
+		}
+		if childSt.Mode&unix.S_IFMT != unix.S_IFDIR {
+			childSize, childFiles := a.count(&childSt)
+			size += childSize
+			files += childFiles
+			continue
+		}
+		sub, err := openDirChecked(fd, child, inodeOf(&childSt))
 		if err != nil {
 			return 0, 0, err
 		}
-		defer unix.Close(fd)
+		unix.Close(fd)
+		fd = sub
 		names, err := readDirNames(fd)
 		if err != nil {
 			return 0, 0, err
 		}
-		for _, child := range names {
-			var childSt unix.Stat_t
-			if err := unix.Fstatat(fd, child, &childSt, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-				return 0, 0, err
-			}
-			childSize, childFiles, err := a.measure(fd, child, &childSt)
-			if err != nil {
-				return 0, 0, err
-			}
-			size += childSize
-			files += childFiles
-		}
-		return size, files, nil
+		path = append(path, level{inodeOf(&childSt), names})
 	}
-	// Symlinks, pipes and sockets hold no shared memory.
-	return 0, 0, nil
+}
+
+// count returns the memory a file that is not a directory holds, and 1 if
+// it is a regular file not counted before. Symlinks, pipes and sockets hold
+// no shared memory.
+func (a *audit) count(st *unix.Stat_t) (int64, int) {
+	if id := inodeOf(st); st.Mode&unix.S_IFMT == unix.S_IFREG && !a.seen[id] {
+		a.seen[id] = true
+		return st.Blocks * 512, 1
+	}
+	return 0, 0
+}
+
+func inodeOf(st *unix.Stat_t) inode {
+	return inode{uint64(st.Dev), st.Ino}
+}
+
+// openDirChecked opens the directory name in dirFd, failing on a symlink
+// and on any directory but id: one moved or replaced while it is measured.
+func openDirChecked(dirFd int, name string, id inode) (int, error) {
+	fd, err := openDirAt(dirFd, name)
+	if err != nil {
+		return -1, err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	if inodeOf(&st) != id {
+		unix.Close(fd)
+		return -1, errors.New("a directory was moved or replaced while it was measured")
+	}
+	return fd, nil
 }
 
 // openDirAt opens the directory name in dirFd, failing on a symlink.

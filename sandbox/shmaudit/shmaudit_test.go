@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
 )
 
@@ -245,5 +247,39 @@ func TestAuditSymlinks(t *testing.T) {
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("%s -> %s: findings %q, want only %q", tc.link, tc.target, got, want)
 		}
+	}
+}
+
+// A tree deeper than the open-file limit is measured in full.
+func TestAuditDeepTree(t *testing.T) {
+	const limit, depth = 64, 4 * 64
+	root := t.TempDir()
+	shm := filepath.Join(root, "dev/shm")
+	deep := filepath.Join(append([]string{shm, "snap.gone"}, strings.Split(strings.Repeat("d", depth), "")...)...)
+	mkdir(t, deep, 0755)
+	mkdir(t, filepath.Join(shm, "snap.gone"), os.ModeSticky|0777)
+	bottom := writeFile(t, filepath.Join(deep, "bottom"), 5000)
+	// A hard link half-way up counts once.
+	if err := os.Link(bottom, filepath.Join(shm, "snap.gone", strings.Repeat("d/", depth/2), "again")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(shm, "snap.gone", "top"), 1)
+	size := allocated(t, bottom) + allocated(t, filepath.Join(shm, "snap.gone", "top"))
+
+	var saved unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &saved); err != nil {
+		t.Fatal(err)
+	}
+	lowered := unix.Rlimit{Cur: limit, Max: saved.Max}
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lowered); err != nil {
+		t.Fatal(err)
+	}
+	got := audit(t, root, set())
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &saved); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`"ROOT/dev/shm/snap.gone": left behind: no installed snap "gone"; %d bytes allocated in 2 files`, size)
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("%d levels under a limit of %d open files: findings %q, want only %q", depth, limit, got, want)
 	}
 }
