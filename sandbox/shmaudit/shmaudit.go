@@ -176,19 +176,27 @@ func (a *audit) inspect() error {
 			a.add(path, "cannot inspect: %v", err)
 			continue
 		}
-		if private {
+		isSnap := snap.ValidateInstanceName(owner) == nil
+		if private && isSnap {
 			for _, problem := range privateDirProblems(shmFd, name, &st) {
 				a.add(path, "%s", problem)
 			}
 		}
-		if a.installed != nil && !a.installed[owner] {
-			size, files, err := a.measure(shmFd, name, &st)
-			if err != nil {
-				a.add(path, "left behind: no installed snap %q; cannot measure: %v", owner, err)
-				continue
-			}
-			a.add(path, "left behind: no installed snap %q; %d bytes allocated in %d files", owner, size, files)
+		var unowned string
+		switch {
+		case !isSnap:
+			unowned = fmt.Sprintf("named like a snap's, but %q is not a snap instance name", owner)
+		case a.installed != nil && !a.installed[owner]:
+			unowned = fmt.Sprintf("left behind: no installed snap %q", owner)
+		default:
+			continue
 		}
+		size, files, err := a.measure(shmFd, name, &st)
+		if err != nil {
+			a.add(path, "%s; cannot measure: %v", unowned, err)
+			continue
+		}
+		a.add(path, "%s; %d bytes allocated in %d files", unowned, size, files)
 	}
 	return nil
 }
@@ -208,9 +216,10 @@ func (a *audit) openChecked(dirFd int, path string) (int, error) {
 	return -1, fmt.Errorf("cannot inspect shared memory: cannot open %q: %v", filepath.Join(a.root.path, path), err)
 }
 
-// shmOwner returns the snap instance an entry of /dev/shm belongs to:
-// snap.<instance> is its private directory, snap.<instance>.* are objects
-// and sem.snap.<instance>.* semaphores it made itself.
+// shmOwner returns whose an entry of /dev/shm is by its name:
+// snap.<instance> is a snap's private directory, snap.<instance>.* are
+// objects and sem.snap.<instance>.* semaphores it made itself. The owner is
+// a snap's only if it is a valid instance name.
 func shmOwner(name string) (owner string, private, ok bool) {
 	rest, ok := strings.CutPrefix(strings.TrimPrefix(name, "sem."), "snap.")
 	if !ok {

@@ -146,7 +146,7 @@ func TestAudit(t *testing.T) {
 	// In the order of the entries' names.
 	want := []string{
 		fmt.Sprintf(`"ROOT/dev/shm/sem.snap.gone.lock": left behind: no installed snap "gone"; %d bytes allocated in 1 files`, allocated(t, filepath.Join(shm, "sem.snap.gone.lock"))),
-		`"ROOT/dev/shm/snap.evil\nfake line": left behind: no installed snap "evil\nfake line"; 0 bytes allocated in 0 files`,
+		`"ROOT/dev/shm/snap.evil\nfake line": named like a snap's, but "evil\nfake line" is not a snap instance name; 0 bytes allocated in 0 files`,
 		`"ROOT/dev/shm/snap.file": private directory is not a directory but a regular file`,
 		fmt.Sprintf(`"ROOT/dev/shm/snap.gone.cache": left behind: no installed snap "gone"; %d bytes allocated in 1 files`, allocated(t, filepath.Join(shm, "snap.gone.cache"))),
 		`"ROOT/dev/shm/snap.link": private directory is a symlink to "/tmp"`,
@@ -167,14 +167,14 @@ func TestAudit(t *testing.T) {
 	}
 
 	// Unknown installed snaps: nothing is left behind.
-	var private []string
+	var known []string
 	for _, line := range want {
 		if !strings.Contains(line, "left behind") {
-			private = append(private, line)
+			known = append(known, line)
 		}
 	}
-	if got := audit(t, root, nil); strings.Join(got, "\n") != strings.Join(private, "\n") {
-		t.Errorf("installed snaps unknown: findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(private, "\n"))
+	if got := audit(t, root, nil); strings.Join(got, "\n") != strings.Join(known, "\n") {
+		t.Errorf("installed snaps unknown: findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(known, "\n"))
 	}
 }
 
@@ -281,5 +281,29 @@ func TestAuditDeepTree(t *testing.T) {
 	want := fmt.Sprintf(`"ROOT/dev/shm/snap.gone": left behind: no installed snap "gone"; %d bytes allocated in 2 files`, size)
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("%d levels under a limit of %d open files: findings %q, want only %q", depth, limit, got, want)
+	}
+}
+
+// Entries named like a snap's whose owner is not a snap instance name
+// belong to no snap: they are neither private directories nor left behind
+// by one, whether the installed snaps are known or not.
+func TestAuditNotSnapNames(t *testing.T) {
+	root := t.TempDir()
+	shm := filepath.Join(root, "dev/shm")
+	mkdir(t, shm, os.ModeSticky|0777)
+	mkdir(t, filepath.Join(shm, "snap."), 0755)
+	mkdir(t, filepath.Join(shm, "snap.Bad"), os.ModeSticky|0777)
+	dots := writeFile(t, filepath.Join(shm, "snap..x"), 10)
+	writeFile(t, filepath.Join(shm, "sem.snap."), 0)
+	want := []string{
+		`"ROOT/dev/shm/sem.snap.": named like a snap's, but "" is not a snap instance name; 0 bytes allocated in 1 files`,
+		`"ROOT/dev/shm/snap.": named like a snap's, but "" is not a snap instance name; 0 bytes allocated in 0 files`,
+		fmt.Sprintf(`"ROOT/dev/shm/snap..x": named like a snap's, but "" is not a snap instance name; %d bytes allocated in 1 files`, allocated(t, dots)),
+		`"ROOT/dev/shm/snap.Bad": named like a snap's, but "Bad" is not a snap instance name; 0 bytes allocated in 0 files`,
+	}
+	for _, installed := range []map[string]bool{set("good"), nil} {
+		if got := audit(t, root, installed); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("installed %v: findings\n%s\nwant\n%s", installed, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }
