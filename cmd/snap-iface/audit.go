@@ -63,7 +63,20 @@ func runAudit(args []string, stdout io.Writer) (int, error) {
 	if len(report.Findings) > 0 {
 		return exitFindings, nil
 	}
+	snaps := "installed snaps unknown"
+	if installed != nil {
+		snaps = count(len(installed), "installed snap", "installed snaps")
+	}
+	fmt.Fprintf(stdout, "no findings in %q (%s, %s)\n", report.Dir, count(report.Entries, "snap entry", "snap entries"), snaps)
 	return exitOK, nil
+}
+
+// count writes n and a noun, singular for 1.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // parseInstalled reads the value of --snaps.

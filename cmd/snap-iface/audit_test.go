@@ -75,6 +75,7 @@ func TestShmAudit(t *testing.T) {
 	}
 }
 
+// With nothing to report, shm-audit says what it inspected, and exits 0.
 func TestShmAuditClean(t *testing.T) {
 	root := t.TempDir()
 	shm := filepath.Join(root, "dev/shm")
@@ -86,13 +87,32 @@ func TestShmAuditClean(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for _, name := range []string{"snap.good.frames", "other"} {
+		if err := os.WriteFile(filepath.Join(shm, name), nil, 0644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inspected := `no findings in "` + shm + `" `
 	r := runIn(t, moduleRoot, "shm-audit", "--root", root, "--snaps", "good")
-	if r.status != exitOK || r.stdout != "" || r.stderr != "" {
-		t.Errorf("status %d, stdout %q, stderr %q; want a silent success", r.status, r.stdout, r.stderr)
+	if want := inspected + "(2 snap entries, 1 installed snap)\n"; r.status != exitOK || r.stdout != want || r.stderr != "" {
+		t.Errorf("status %d, stdout %q, stderr %q; want %d, %q", r.status, r.stdout, r.stderr, exitOK, want)
 	}
 	// Without ROOT/snap, nothing is known to be left behind: say so.
 	r = runIn(t, moduleRoot, "shm-audit", "--root", root)
-	if want := "snap-iface: warning: no " + filepath.Join(root, "snap") + ": cannot tell which snaps are installed"; r.status != exitOK || r.stdout != "" || !strings.HasPrefix(r.stderr, want) {
-		t.Errorf("status %d, stdout %q, stderr %q; want a warning %q", r.status, r.stdout, r.stderr, want)
+	warning := "snap-iface: warning: no " + filepath.Join(root, "snap") + ": cannot tell which snaps are installed"
+	if want := inspected + "(2 snap entries, installed snaps unknown)\n"; r.status != exitOK || r.stdout != want || !strings.HasPrefix(r.stderr, warning) {
+		t.Errorf("status %d, stdout %q, stderr %q; want %d, %q and a warning %q", r.status, r.stdout, r.stderr, exitOK, want, warning)
+	}
+	for _, name := range []string{"good", "other"} {
+		if err := os.MkdirAll(filepath.Join(root, "snap", name, "x1"), 0755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("x1", filepath.Join(root, "snap", name, "current")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = runIn(t, moduleRoot, "shm-audit", "--root", root)
+	if want := inspected + "(2 snap entries, 2 installed snaps)\n"; r.status != exitOK || r.stdout != want || r.stderr != "" {
+		t.Errorf("installed snaps read from the root: status %d, stdout %q, stderr %q; want %d, %q", r.status, r.stdout, r.stderr, exitOK, want)
 	}
 }

@@ -51,6 +51,8 @@ func (f Finding) String() string {
 
 // Report is the result of an audit.
 type Report struct {
+	// Dir is the directory inspected, ROOT/dev/shm.
+	Dir string
 	// Entries counts the entries of /dev/shm named like a snap's.
 	Entries int
 	// Findings are sorted by the name of the entry in /dev/shm.
@@ -137,6 +139,7 @@ type audit struct {
 // not followed.
 func (r *Root) Audit(installed map[string]bool) (*Report, error) {
 	a := &audit{root: r, installed: installed, seen: map[inode]bool{}}
+	a.report.Dir = filepath.Join(r.path, "dev/shm")
 	if err := a.inspect(); err != nil {
 		return nil, err
 	}

@@ -166,6 +166,16 @@ func TestAudit(t *testing.T) {
 		}
 	}
 
+	r, err := shmaudit.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// Every entry of the mock /dev/shm but "other" is named like a snap's.
+	if report, err := r.Audit(nil); err != nil || report.Dir != shm || report.Entries != 13 {
+		t.Errorf("report %+v, error %v; want the entries of %q counted, 13", report, err, shm)
+	}
+
 	// Unknown installed snaps: nothing is left behind.
 	var known []string
 	for _, line := range want {
