@@ -183,6 +183,10 @@ func indent(text string) string {
 	return "  " + strings.ReplaceAll(text, "\n", "\n  ")
 }
 
+// buildVersion is the commit snap-iface was built from, as make install
+// stamps it; when empty, the version is the module's.
+var buildVersion string
+
 // version names the module version, the commit it was built from when
 // known, and the snapd it was built against.
 func version() string {
@@ -190,10 +194,13 @@ func version() string {
 	if !ok {
 		return "snap-iface (unknown version)"
 	}
-	v := "snap-iface " + info.Main.Version
-	for _, setting := range info.Settings {
-		if setting.Key == "vcs.revision" {
-			v += " " + setting.Value
+	v := "snap-iface " + buildVersion
+	if buildVersion == "" {
+		v += info.Main.Version
+		for _, setting := range info.Settings {
+			if setting.Key == "vcs.revision" {
+				v += " " + setting.Value
+			}
 		}
 	}
 	for _, dep := range info.Deps {
