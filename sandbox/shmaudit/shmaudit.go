@@ -2,8 +2,10 @@
 // private directories snap.<instance> that are unsafe to bind over a snap's
 // /dev/shm, and memory held by snaps that are not installed (directories
 // snap.<instance>, objects snap.<instance>.* and semaphores
-// sem.snap.<instance>.*), measured in allocated bytes. It also reads which
-// snap instances a host has installed.
+// sem.snap.<instance>.*), measured in allocated bytes. An entry named like
+// these whose instance name is not valid belongs to no snap, and is reported
+// with its size. Other entries are not looked at. It also reads which snap
+// instances a host has installed.
 //
 // Every file is reached from the descriptor of the host's root by openat,
 // without following a symlink, so that nothing outside the root is read.
