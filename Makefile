@@ -7,8 +7,15 @@ FUZZTIME ?= 10m
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-install: ## install snap-iface into GOBIN (default ~/go/bin); needs Go 1.22 or later
-	go install ./cmd/snap-iface
+# snap-iface as users get it: static, without cgo, so that it runs on any
+# Linux and under a memory limit (ulimit -v); with the commit it was built
+# from, which snap-iface --version prints.
+VERSION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
+GO := CGO_ENABLED=0 go
+BUILDFLAGS := -trimpath -ldflags=-X=main.buildVersion=$(VERSION)
+
+install: ## install snap-iface, static, into GOBIN (default ~/go/bin); needs Go 1.22 or later
+	$(GO) install $(BUILDFLAGS) ./cmd/snap-iface
 
 # Each example is the arguments of one "snap-iface connect".
 EXAMPLES := \
@@ -22,7 +29,7 @@ EXAMPLES := \
 run: apparmor-parser ## preview each example in testdata/: validity, policy, rules and mounts
 	@for ex in $(EXAMPLES); do \
 		echo "== snap-iface connect $$ex"; \
-		go run ./cmd/snap-iface connect $$ex || exit 1; \
+		$(GO) run $(BUILDFLAGS) ./cmd/snap-iface connect $$ex || exit 1; \
 	done
 
 apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing

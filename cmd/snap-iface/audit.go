@@ -5,23 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
 )
-
-// privateDirMode is the mode of a snap's private /dev/shm directory.
-const privateDirMode = unix.S_IFDIR | unix.S_ISVTX | 0777
-
-// snapMountDirs are where a root may have its snaps mounted, relative to
-// the root: /snap, or /var/lib/snapd/snap where /snap is a symlink to it.
-var snapMountDirs = []string{"snap", "var/lib/snapd/snap"}
 
 type auditOptions struct {
 	root, snaps string
@@ -44,295 +33,63 @@ func runAudit(args []string, stdout io.Writer) (int, error) {
 	if len(args) != 0 {
 		return 0, fmt.Errorf("shm-audit: want no arguments, got %q", args[0])
 	}
-	rootFd, err := unix.Open(opts.root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	root, err := shmaudit.Open(opts.root)
 	if err != nil {
-		return 0, fmt.Errorf("cannot inspect shared memory: cannot open root %q: %v", opts.root, err)
+		return 0, err
 	}
-	defer unix.Close(rootFd)
-	a := &audit{root: opts.root, rootFd: rootFd, seen: map[inode]bool{}}
+	defer root.Close()
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "snaps" })
+	var installed map[string]bool
 	if given {
-		err = a.installedFromList(opts.snaps)
+		installed, err = parseInstalled(opts.snaps, root)
 	} else {
-		err = a.installedFromRoot()
+		installed, err = root.InstalledSnaps()
+		if errors.Is(err, shmaudit.ErrNoSnapMountDir) {
+			warn("no %s: cannot tell which snaps are installed, so memory left behind is not looked for; give --snaps", root.SnapMountDir())
+			err = nil
+		}
 	}
 	if err != nil {
 		return 0, err
 	}
-	if err := a.inspect(); err != nil {
+	report, err := root.Audit(installed)
+	if err != nil {
 		return 0, err
 	}
-	for _, f := range a.findings {
+	for _, f := range report.Findings {
 		fmt.Fprintln(stdout, f)
 	}
-	if len(a.findings) > 0 {
+	if len(report.Findings) > 0 {
 		return exitFindings, nil
 	}
+	snaps := "installed snaps unknown"
+	if installed != nil {
+		snaps = count(len(installed), "installed snap", "installed snaps")
+	}
+	fmt.Fprintf(stdout, "no findings in %q (%s, %s)\n", report.Dir, count(report.Entries, "snap entry", "snap entries"), snaps)
 	return exitOK, nil
 }
 
-type inode struct{ dev, ino uint64 }
-
-// audit inspects one root. Every file is reached from rootFd by openat
-// without following symlinks, so that nothing outside the root is read.
-type audit struct {
-	root   string
-	rootFd int
-	// installed holds the installed snap instances; nil when they are
-	// unknown, and then nothing is reported as left behind.
-	installed map[string]bool
-	// seen are the inodes measured, so that hard links count once.
-	seen     map[inode]bool
-	findings []string
-}
-
-// report adds a finding about path, relative to the root. Paths are quoted:
-// a name may hold a newline.
-func (a *audit) report(path, format string, args ...interface{}) {
-	a.findings = append(a.findings, strconv.Quote(filepath.Join(a.root, path))+": "+fmt.Sprintf(format, args...))
-}
-
-func (a *audit) installedFromList(list string) error {
-	if list == "" {
-		return fmt.Errorf("shm-audit: --snaps is empty: name the installed snap instances, or leave it out to read them from %s", filepath.Join(a.root, "snap"))
+// count writes n and a noun, singular for 1.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
-	a.installed = map[string]bool{}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// parseInstalled reads the value of --snaps.
+func parseInstalled(list string, root *shmaudit.Root) (map[string]bool, error) {
+	if list == "" {
+		return nil, fmt.Errorf("shm-audit: --snaps is empty: name the installed snap instances, or leave it out to read them from %s", root.SnapMountDir())
+	}
+	installed := map[string]bool{}
 	for _, name := range strings.Split(list, ",") {
 		if err := snap.ValidateInstanceName(name); err != nil {
-			return fmt.Errorf("shm-audit: --snaps: %v", err)
+			return nil, fmt.Errorf("shm-audit: --snaps: %v", err)
 		}
-		a.installed[name] = true
+		installed[name] = true
 	}
-	return nil
-}
-
-// installedFromRoot reads the installed instances from the root: each has a
-// directory in the snap mount directory with a "current" revision.
-func (a *audit) installedFromRoot() error {
-	for _, dir := range snapMountDirs {
-		fd, err := openPath(a.rootFd, dir)
-		if err != nil {
-			continue
-		}
-		defer unix.Close(fd)
-		names, err := readDirNames(fd)
-		if err != nil {
-			return fmt.Errorf("cannot list installed snaps: %v", err)
-		}
-		a.installed = map[string]bool{}
-		for _, name := range names {
-			if snap.ValidateInstanceName(name) == nil && hasCurrentRevision(fd, name) {
-				a.installed[name] = true
-			}
-		}
-		return nil
-	}
-	warn("no %s: cannot tell which snaps are installed, so memory left behind is not looked for; give --snaps", filepath.Join(a.root, "snap"))
-	return nil
-}
-
-func hasCurrentRevision(mountFd int, name string) bool {
-	fd, err := openDirAt(mountFd, name)
-	if err != nil {
-		return false
-	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	return unix.Fstatat(fd, "current", &st, unix.AT_SYMLINK_NOFOLLOW) == nil
-}
-
-// inspect reports on the snap entries of DIR/dev/shm.
-func (a *audit) inspect() error {
-	devFd, err := a.openChecked(a.rootFd, "dev")
-	if devFd < 0 {
-		return err
-	}
-	defer unix.Close(devFd)
-	shmFd, err := a.openChecked(devFd, "dev/shm")
-	if shmFd < 0 {
-		return err
-	}
-	defer unix.Close(shmFd)
-	names, err := readDirNames(shmFd)
-	if err != nil {
-		return fmt.Errorf("cannot inspect shared memory: %v", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		owner, private, ok := shmOwner(name)
-		if !ok {
-			continue
-		}
-		path := filepath.Join("dev/shm", name)
-		var st unix.Stat_t
-		if err := unix.Fstatat(shmFd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			a.report(path, "cannot inspect: %v", err)
-			continue
-		}
-		if private {
-			for _, problem := range privateDirProblems(shmFd, name, &st) {
-				a.report(path, "%s", problem)
-			}
-		}
-		if a.installed != nil && !a.installed[owner] {
-			size, files, err := a.measure(shmFd, name, &st)
-			if err != nil {
-				a.report(path, "left behind: no installed snap %q; cannot measure: %v", owner, err)
-				continue
-			}
-			a.report(path, "left behind: no installed snap %q; %d bytes allocated in %d files", owner, size, files)
-		}
-	}
-	return nil
-}
-
-// openChecked opens the directory name (path from the root) in dirFd
-// without following a symlink. A symlink is a finding, and -1 is returned
-// with a nil error; other failures are errors.
-func (a *audit) openChecked(dirFd int, path string) (int, error) {
-	fd, err := openDirAt(dirFd, filepath.Base(path))
-	if err == nil {
-		return fd, nil
-	}
-	if target, linkErr := readlinkAt(dirFd, filepath.Base(path)); linkErr == nil {
-		a.report(path, "is a symlink to %q, not followed: snapd cannot give a private plug a /dev/shm of its own through it", target)
-		return -1, nil
-	}
-	return -1, fmt.Errorf("cannot inspect shared memory: cannot open %q: %v", filepath.Join(a.root, path), err)
-}
-
-// shmOwner returns the snap instance an entry of /dev/shm belongs to:
-// snap.<instance> is its private directory, snap.<instance>.* are objects
-// and sem.snap.<instance>.* semaphores it made itself.
-func shmOwner(name string) (owner string, private, ok bool) {
-	rest, ok := strings.CutPrefix(strings.TrimPrefix(name, "sem."), "snap.")
-	if !ok {
-		return "", false, false
-	}
-	owner, _, nested := strings.Cut(rest, ".")
-	return owner, !nested && !strings.HasPrefix(name, "sem."), true
-}
-
-// privateDirProblems returns what is wrong with a private directory.
-func privateDirProblems(dirFd int, name string, st *unix.Stat_t) []string {
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-	case unix.S_IFLNK:
-		target, err := readlinkAt(dirFd, name)
-		if err != nil {
-			return []string{"private directory is a symlink"}
-		}
-		return []string{fmt.Sprintf("private directory is a symlink to %q", target)}
-	default:
-		return []string{fmt.Sprintf("private directory is not a directory but a %s", fileKind(st.Mode))}
-	}
-	var problems []string
-	if st.Uid != 0 {
-		problems = append(problems, fmt.Sprintf("private directory is owned by uid %d, not root", st.Uid))
-	}
-	if mode := st.Mode & (unix.S_IFMT | 07777); mode != privateDirMode {
-		problems = append(problems, fmt.Sprintf("private directory has mode %04o, not 01777", mode&07777))
-	}
-	return problems
-}
-
-func fileKind(mode uint32) string {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFREG:
-		return "regular file"
-	case unix.S_IFIFO:
-		return "named pipe"
-	case unix.S_IFSOCK:
-		return "socket"
-	case unix.S_IFCHR, unix.S_IFBLK:
-		return "device"
-	default:
-		return fmt.Sprintf("file of type %#o", mode&unix.S_IFMT)
-	}
-}
-
-// measure returns the memory an entry holds, in allocated bytes, and the
-// regular files in it, counting each inode once across the audit.
-func (a *audit) measure(dirFd int, name string, st *unix.Stat_t) (size int64, files int, err error) {
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFREG:
-		if id := (inode{uint64(st.Dev), st.Ino}); !a.seen[id] {
-			a.seen[id] = true
-			return st.Blocks * 512, 1, nil
-		}
-		return 0, 0, nil
-	case unix.S_IFDIR:
-		fd, err := openDirAt(dirFd, name)
-		if err != nil {
-			return 0, 0, err
-		}
-		defer unix.Close(fd)
-		names, err := readDirNames(fd)
-		if err != nil {
-			return 0, 0, err
-		}
-		for _, child := range names {
-			var childSt unix.Stat_t
-			if err := unix.Fstatat(fd, child, &childSt, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-				return 0, 0, err
-			}
-			childSize, childFiles, err := a.measure(fd, child, &childSt)
-			if err != nil {
-				return 0, 0, err
-			}
-			size += childSize
-			files += childFiles
-		}
-		return size, files, nil
-	}
-	// Symlinks, pipes and sockets hold no shared memory.
-	return 0, 0, nil
-}
-
-// openDirAt opens the directory name in dirFd, failing on a symlink.
-func openDirAt(dirFd int, name string) (int, error) {
-	return unix.Openat(dirFd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-}
-
-// openPath opens a relative directory path one component at a time,
-// following no symlink.
-func openPath(dirFd int, path string) (int, error) {
-	fd, err := unix.Dup(dirFd)
-	if err != nil {
-		return -1, err
-	}
-	for _, name := range strings.Split(path, "/") {
-		next, err := openDirAt(fd, name)
-		unix.Close(fd)
-		if err != nil {
-			return -1, err
-		}
-		fd = next
-	}
-	return fd, nil
-}
-
-func readlinkAt(dirFd int, name string) (string, error) {
-	buf := make([]byte, unix.PathMax)
-	n, err := unix.Readlinkat(dirFd, name, buf)
-	if err != nil {
-		return "", err
-	}
-	return string(buf[:n]), nil
-}
-
-// readDirNames lists a directory, leaving dirFd open.
-func readDirNames(dirFd int) ([]string, error) {
-	fd, err := unix.Dup(dirFd)
-	if err != nil {
-		return nil, err
-	}
-	dir := os.NewFile(uintptr(fd), "")
-	defer dir.Close()
-	names, err := dir.Readdirnames(-1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	return names, nil
+	return installed, nil
 }

@@ -36,11 +36,8 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 	for _, f := range findings {
 		fmt.Fprintln(stdout, f)
 	}
-	switch {
-	case len(findings) == 0 && len(snaps) == 1:
-		fmt.Fprintln(stdout, "no findings in 1 file")
-	case len(findings) == 0 && len(snaps) > 1:
-		fmt.Fprintf(stdout, "no findings in %d files\n", len(snaps))
+	if len(findings) == 0 && len(snaps) > 0 {
+		fmt.Fprintf(stdout, "no findings in %s\n", count(len(snaps), "file", "files"))
 	}
 	if err := errors.Join(loadErrs...); err != nil {
 		return 0, err

@@ -89,9 +89,15 @@ A snap is given as for connect.`,
 	about: `Inspects DIR/dev/shm: private directories snap.<instance> that are unsafe,
 and memory left behind by snaps that are not installed (directories
 snap.<instance>, objects snap.<instance>.* and semaphores
-sem.snap.<instance>.*), measured in allocated bytes. It never follows a
-symlink: a symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are
-printed quoted.`,
+sem.snap.<instance>.*), measured in allocated bytes. A snap counts as
+installed when DIR/snap/NAME/current exists (or
+DIR/var/lib/snapd/snap/NAME/current). An entry named like a snap's whose
+instance name is not valid belongs to no snap, and is reported with its
+size. Objects not named snap.* or sem.snap.* are not reported.
+
+It never follows a symlink: a symlinked DIR/dev or DIR/dev/shm is itself a
+finding. Paths are printed quoted. With nothing to report, one line says
+what was inspected.`,
 	exits: `0  no findings
 1  findings
 2  the command could not run`,
@@ -182,6 +188,10 @@ func indent(text string) string {
 	return "  " + strings.ReplaceAll(text, "\n", "\n  ")
 }
 
+// buildVersion is the commit snap-iface was built from, as make install
+// stamps it; when empty, the version is the module's.
+var buildVersion string
+
 // version names the module version, the commit it was built from when
 // known, and the snapd it was built against.
 func version() string {
@@ -189,10 +199,13 @@ func version() string {
 	if !ok {
 		return "snap-iface (unknown version)"
 	}
-	v := "snap-iface " + info.Main.Version
-	for _, setting := range info.Settings {
-		if setting.Key == "vcs.revision" {
-			v += " " + setting.Value
+	v := "snap-iface " + buildVersion
+	if buildVersion == "" {
+		v += info.Main.Version
+		for _, setting := range info.Settings {
+			if setting.Key == "vcs.revision" {
+				v += " " + setting.Value
+			}
 		}
 	}
 	for _, dep := range info.Deps {

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"debug/buildinfo"
+	"debug/elf"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// memoryLimit is the ulimit -v (KiB) under which a snap-iface built with
+// cgo cannot start: runtime/cgo's pthread_create fails.
+const memoryLimit = "1500000"
+
+// The snap-iface that make install builds is static and stamped with its
+// commit, and every command runs under a memory limit.
+func TestStaticBinary(t *testing.T) {
+	gobin := t.TempDir()
+	if out, err := exec.Command("make", "-s", "-C", moduleRoot, "install", "GOBIN="+gobin).CombinedOutput(); err != nil {
+		t.Fatalf("make install: %v\n%s", err, out)
+	}
+	bin := filepath.Join(gobin, "snap-iface")
+
+	exe, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exe.Close()
+	for _, prog := range exe.Progs {
+		if prog.Type == elf.PT_INTERP {
+			t.Errorf("%s has a program interpreter: it is linked dynamically", bin)
+		}
+	}
+	if libs, err := exe.ImportedLibraries(); err != nil || len(libs) != 0 {
+		t.Errorf("%s needs shared libraries %q (%v)", bin, libs, err)
+	}
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if settings["CGO_ENABLED"] != "0" || settings["-trimpath"] != "true" {
+		t.Errorf("built with CGO_ENABLED=%q -trimpath=%q, want 0 and true", settings["CGO_ENABLED"], settings["-trimpath"])
+	}
+
+	commit, err := exec.Command("git", "-C", moduleRoot, "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse: %v", err)
+	}
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "dev/shm"), 0755); err != nil {
+		t.Fatal(err)
+	}
+	reference := []string{"testdata/reference/consumer.yaml", "testdata/reference/provider.yaml"}
+	for _, tc := range []struct {
+		args   []string
+		status int
+		want   string
+	}{
+		{append([]string{"connect"}, reference...), exitOK, "\nRules granted once connected:\n"},
+		{append([]string{"lint"}, reference...), exitOK, "no findings in 2 files\n"},
+		{[]string{"lint", "/dev/zero"}, exitUsage, "snap-iface: cannot read /dev/zero: not a regular file"},
+		{[]string{"shm-audit", "--root", root, "--snaps", "good"}, exitOK, `no findings in "` + root + `/dev/shm" (0 snap entries, 1 installed snap)`},
+		{[]string{"--version"}, exitOK, "snap-iface " + strings.TrimSpace(string(commit))},
+		{[]string{"--version"}, exitOK, ", snapd v0.0.0-20240725183026-98a40cf5b5f2, go1."},
+		{[]string{"help"}, exitOK, "usage:\n  snap-iface connect "},
+	} {
+		cmd := exec.Command("/bin/sh", append([]string{"-c", `ulimit -v ` + memoryLimit + ` && exec "$0" "$@"`, bin}, tc.args...)...)
+		cmd.Dir = moduleRoot
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		status := 0
+		var exitErr *exec.ExitError
+		if err := cmd.Run(); errors.As(err, &exitErr) {
+			status = exitErr.ExitCode()
+		} else if err != nil {
+			t.Fatalf("cannot run %q: %v", tc.args, err)
+		}
+		if status != tc.status || !strings.Contains(stdout.String()+stderr.String(), tc.want) {
+			t.Errorf("ulimit -v %s; snap-iface %q: status %d, stdout %q, stderr %q; want %d and %q", memoryLimit, tc.args, status, stdout.String(), stderr.String(), tc.status, tc.want)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package shmaudit_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
+)
+
+// A host has one snap installed, notes-app, whose private /dev/shm has been
+// replaced by a symlink; a removed snap, old-app, left an object behind.
+func Example() {
+	root, err := os.MkdirTemp("", "shmaudit-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	for _, dir := range []string{"dev/shm", "snap/notes-app/x1"} {
+		if err := os.MkdirAll(filepath.Join(root, dir), 0755); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"snap/notes-app/current": "x1", "dev/shm/snap.notes-app": "/tmp"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, "dev/shm/snap.old-app.cache"), make([]byte, 4096), 0600); err != nil {
+		log.Fatal(err)
+	}
+
+	r, err := shmaudit.Open(root)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	installed, err := r.InstalledSnaps()
+	if err != nil {
+		log.Fatal(err)
+	}
+	report, err := r.Audit(installed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d installed, %d entries named like a snap's\n", len(installed), report.Entries)
+	for _, f := range report.Findings {
+		fmt.Println(strings.Replace(f.String(), root, "ROOT", 1))
+	}
+	// Output:
+	// 1 installed, 2 entries named like a snap's
+	// "ROOT/dev/shm/snap.notes-app": private directory is a symlink to "/tmp"
+	// "ROOT/dev/shm/snap.old-app.cache": left behind: no installed snap "old-app"; 4096 bytes allocated in 1 files
+}
