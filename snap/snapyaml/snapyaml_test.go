@@ -228,3 +228,19 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFromSnapcraftErrors(t *testing.T) {
+	for doc, want := range map[string]string{
+		"name: [\n":                           "cannot parse snapcraft.yaml",
+		"name: a\napps: [x]\nparts: {}\n":     `"apps" is not a map`,
+		"name: a\napps:\n  x: y\nparts: {}\n": `app "x" is not a map`,
+	} {
+		if _, _, err := snapyaml.FromSnapcraft([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", doc, err, want)
+		}
+	}
+	out, warnings, err := snapyaml.FromSnapcraft([]byte("name: a\nversion: '1'\ngrade: stable\nbuild-packages: [gcc]\nparts: {}\n"))
+	if err != nil || string(out) != "name: a\nversion: \"1\"\ngrade: stable\n" || len(warnings) != 0 {
+		t.Errorf("got %q, %q, %v", out, warnings, err)
+	}
+}
