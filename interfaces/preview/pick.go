@@ -14,12 +14,9 @@ func pickPlug(s *snapyaml.Snap, name string) (string, error) {
 	if name != "" {
 		plug, ok := s.Declared.Plugs[name]
 		if !ok {
-			return "", fmt.Errorf("snap %q (%s) has no plug %q", s.Declared.InstanceName(), s.Path, name)
+			return "", noSuch(s, "plug", name)
 		}
-		if plug.Interface != sharedMemory {
-			return "", fmt.Errorf("plug %q of snap %q (%s) has interface %q, not shared-memory", name, s.Declared.InstanceName(), s.Path, plug.Interface)
-		}
-		return name, nil
+		return name, checkInterface(s, "plug", name, plug.Interface)
 	}
 	var names []string
 	for plugName, plug := range s.Declared.Plugs {
@@ -40,12 +37,9 @@ func pickSlot(s *snapyaml.Snap, name string) (string, error) {
 			slot, ok = s.Installed.Slots[name]
 		}
 		if !ok {
-			return "", fmt.Errorf("snap %q (%s) has no slot %q", s.Declared.InstanceName(), s.Path, name)
+			return "", noSuch(s, "slot", name)
 		}
-		if slot.Interface != sharedMemory {
-			return "", fmt.Errorf("slot %q of snap %q (%s) has interface %q, not shared-memory", name, s.Declared.InstanceName(), s.Path, slot.Interface)
-		}
-		return name, nil
+		return name, checkInterface(s, "slot", name, slot.Interface)
 	}
 	var names []string
 	for slotName, slot := range s.Installed.Slots {
@@ -59,6 +53,17 @@ func pickSlot(s *snapyaml.Snap, name string) (string, error) {
 		}
 	}
 	return pickOnly(s, "slot", names)
+}
+
+func noSuch(s *snapyaml.Snap, kind, name string) error {
+	return fmt.Errorf("snap %q (%s) has no %s %q", s.Declared.InstanceName(), s.Path, kind, name)
+}
+
+func checkInterface(s *snapyaml.Snap, kind, name, iface string) error {
+	if iface != sharedMemory {
+		return fmt.Errorf("%s %q of snap %q (%s) has interface %q, not shared-memory", kind, name, s.Declared.InstanceName(), s.Path, iface)
+	}
+	return nil
 }
 
 func pickOnly(s *snapyaml.Snap, kind string, names []string) (string, error) {
