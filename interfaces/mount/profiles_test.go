@@ -115,6 +115,16 @@ func (s *profilesSuite) TestBadInput(c *C) {
 	c.Check(err, ErrorMatches, `cannot parse mount profile "snap.x.fstab": .*`)
 }
 
+func (s *profilesSuite) TestRunInNamespaceWithoutProfile(c *C) {
+	called := false
+	err := mount.RunInNamespace(nil, func() error {
+		called = true
+		return nil
+	})
+	c.Check(err, ErrorMatches, `cannot run in mount namespace: profile is nil`)
+	c.Check(called, Equals, false)
+}
+
 func (s *profilesSuite) TestUnsupportedEntries(c *C) {
 	for _, t := range []struct {
 		entry osutil.MountEntry

@@ -162,6 +162,9 @@ func onHost() (restore func()) {
 // changes is restored before it returns, and the temporary root is removed.
 // Runs and ReadSnap calls take turns: fn must call neither.
 func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
+	if backend == nil {
+		return errors.New("cannot run a system: backend is nil")
+	}
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
 

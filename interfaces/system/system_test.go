@@ -132,6 +132,16 @@ func (s *systemSuite) TestRun(c *C) {
 	c.Check(os.IsNotExist(err), Equals, true)
 }
 
+func (s *systemSuite) TestRunWithoutBackend(c *C) {
+	called := false
+	err := system.Run(system.Setup{}, nil, func(*system.System) error {
+		called = true
+		return nil
+	})
+	c.Check(err, ErrorMatches, `cannot run a system: backend is nil`)
+	c.Check(called, Equals, false)
+}
+
 func (s *systemSuite) TestBaseDeclaration(c *C) {
 	ours, err := system.Registry{}.BaseDeclaration()
 	c.Assert(err, IsNil)
