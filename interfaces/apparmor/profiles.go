@@ -19,15 +19,9 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
-// Profile is one profile file as snapd writes it.
-type Profile struct {
-	Name string // e.g. "snap.consumer.client" or "snap-update-ns.consumer"
-	Text string
-}
-
 // Result is what Generate wrote, and the connections it was written for.
 type Result struct {
-	Profiles  []Profile
+	Profiles  []system.File
 	Connected []system.Connected
 }
 
@@ -41,7 +35,7 @@ var (
 )
 
 // GenerateProfiles is Generate with our registry, returning the profiles.
-func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]Profile, error) {
+func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]system.File, error) {
 	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
 	if err != nil {
 		return nil, err
@@ -78,9 +72,7 @@ func Generate(setup system.Setup) (*Result, error) {
 			}
 		}
 		files, err := sys.ReadProfiles(dirs.SnapAppArmorDir)
-		for _, file := range files {
-			result.Profiles = append(result.Profiles, Profile(file))
-		}
+		result.Profiles = files
 		result.Connected = sys.Connected
 		return err
 	})

@@ -145,7 +145,7 @@ func (s *profilesSuite) TestRules(c *C) {
 	}
 }
 
-func profileText(profiles []apparmor.Profile, name string) string {
+func profileText(profiles []system.File, name string) string {
 	for _, profile := range profiles {
 		if profile.Name == name {
 			return profile.Text

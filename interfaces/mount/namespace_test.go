@@ -76,7 +76,7 @@ func (s *namespaceSuite) privateProfile(c *C, snapName, instanceKey string) (*os
 	c.Assert(err, IsNil)
 	c.Assert(profiles, HasLen, 1)
 	c.Assert(profiles[0].Name, Equals, "snap."+instance+".fstab")
-	profile, err := profiles[0].MountProfile()
+	profile, err := mount.ParseProfile(profiles[0])
 	c.Assert(err, IsNil)
 	var kept []osutil.MountEntry
 	for _, entry := range profile.Entries {

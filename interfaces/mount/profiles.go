@@ -16,29 +16,24 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
-// Profile is one mount profile file as snapd writes it.
-type Profile struct {
-	Name string // e.g. "snap.scratchpad.fstab"
-	Text string
-}
-
-// MountProfile parses the profile with snapd's own fstab reader.
-func (p Profile) MountProfile() (*osutil.MountProfile, error) {
-	profile, err := osutil.LoadMountProfileText(p.Text)
+// ParseProfile parses a mount profile, such as "snap.scratchpad.fstab",
+// with snapd's own fstab reader.
+func ParseProfile(f system.File) (*osutil.MountProfile, error) {
+	profile, err := osutil.LoadMountProfileText(f.Text)
 	if err != nil {
-		return nil, fmt.Errorf("cannot parse mount profile %q: %v", p.Name, err)
+		return nil, fmt.Errorf("cannot parse mount profile %q: %v", f.Name, err)
 	}
 	return profile, nil
 }
 
 // Result is what Generate wrote, and the connections it was written for.
 type Result struct {
-	Profiles  []Profile
+	Profiles  []system.File
 	Connected []system.Connected
 }
 
 // GenerateProfiles is Generate with our registry, returning the profiles.
-func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]Profile, error) {
+func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]system.File, error) {
 	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
 	if err != nil {
 		return nil, err
@@ -59,9 +54,7 @@ func Generate(setup system.Setup) (*Result, error) {
 			}
 		}
 		files, err := sys.ReadProfiles(dirs.SnapMountPolicyDir)
-		for _, file := range files {
-			result.Profiles = append(result.Profiles, Profile(file))
-		}
+		result.Profiles = files
 		result.Connected = sys.Connected
 		return err
 	})

@@ -76,7 +76,7 @@ func (s *profilesSuite) TestPrivateEntry(c *C) {
 		c.Assert(err, IsNil)
 		c.Assert(profiles, HasLen, 1)
 		c.Check(profiles[0].Name, Equals, "snap."+t.instance+".fstab")
-		profile, err := profiles[0].MountProfile()
+		profile, err := mount.ParseProfile(profiles[0])
 		c.Assert(err, IsNil)
 		c.Assert(profile.Entries, HasLen, t.entries)
 		c.Check(profile.Entries[t.entries-1], DeepEquals, osutil.MountEntry{
@@ -111,7 +111,7 @@ func (s *profilesSuite) TestBadInput(c *C) {
 	c.Check(err, ErrorMatches, `cannot connect plug "nope" from snap "scratchpad": no such plug`)
 	c.Check(profiles, IsNil)
 
-	_, err = mount.Profile{Name: "snap.x.fstab", Text: "only-one-field\n"}.MountProfile()
+	_, err = mount.ParseProfile(system.File{Name: "snap.x.fstab", Text: "only-one-field\n"})
 	c.Check(err, ErrorMatches, `cannot parse mount profile "snap.x.fstab": .*`)
 }
 

@@ -23,7 +23,7 @@ func (s *profilesSuite) TestRealSnaps(c *C) {
 		files := make(map[string]string)
 		for _, profile := range result.Profiles {
 			files[profile.Name] = profile.Text
-			_, err := profile.MountProfile()
+			_, err := mount.ParseProfile(profile)
 			c.Check(err, IsNil, Commentf("%s: %s", t.Name, profile.Name))
 			entries[t.Name+"/"+profile.Name] = profile.Text
 		}

@@ -123,9 +123,10 @@ type Connected struct {
 	Requested bool
 }
 
-// File is one file that a security backend wrote.
+// File is one file that a security backend wrote: an AppArmor profile or a
+// mount profile.
 type File struct {
-	Name string // e.g. "snap.consumer.client"
+	Name string // e.g. "snap.consumer.client" or "snap.consumer.fstab"
 	Text string
 }
 
