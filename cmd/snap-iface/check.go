@@ -24,7 +24,7 @@ func checkProfiles(plugFile *snapFile, plugName string, slotFile *snapFile, slot
 		return report
 	}
 	report.OK = true
-	for _, p := range result.Profiles {
+	for _, p := range result.Files {
 		report.Profiles = append(report.Profiles, p.Name)
 	}
 	for _, c := range result.Connected {

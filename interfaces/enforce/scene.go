@@ -60,7 +60,7 @@ func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewScene(name, probe, profiles.Profiles, mounts.Profiles)
+	return NewScene(name, probe, profiles.Files, mounts.Files)
 }
 
 // revisionPattern finds the revision in an app's profile.

@@ -8,10 +8,8 @@ import (
 	"fmt"
 
 	"github.com/snapcore/snapd/dirs"
-	"github.com/snapcore/snapd/interfaces"
 	snapdmount "github.com/snapcore/snapd/interfaces/mount"
 	"github.com/snapcore/snapd/osutil"
-	"github.com/snapcore/snapd/timings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
@@ -26,40 +24,18 @@ func ParseProfile(f system.File) (*osutil.MountProfile, error) {
 	return profile, nil
 }
 
-// Result is what Generate wrote, and the connections it was written for.
-type Result struct {
-	Profiles  []system.File
-	Connected []system.Connected
-}
-
 // GenerateProfiles is Generate with our registry, returning the profiles.
 func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]system.File, error) {
 	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
 	if err != nil {
 		return nil, err
 	}
-	return result.Profiles, nil
+	return result.Files, nil
 }
 
 // Generate returns the mount profiles that snapd's mount backend writes for
 // the snaps of setup, sorted by Name. A snap with no mount entries has no
 // profile.
-func Generate(setup system.Setup) (*Result, error) {
-	backend := &snapdmount.Backend{}
-	result := &Result{}
-	err := system.Run(setup, backend, func(sys *system.System) error {
-		for _, appSet := range sys.AppSets {
-			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
-				return err
-			}
-		}
-		files, err := sys.ReadProfiles(dirs.SnapMountPolicyDir)
-		result.Profiles = files
-		result.Connected = sys.Connected
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return result, nil
+func Generate(setup system.Setup) (*system.Profiles, error) {
+	return system.WriteProfiles(setup, &snapdmount.Backend{}, func() string { return dirs.SnapMountPolicyDir }, nil)
 }

@@ -19,6 +19,7 @@ import (
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/release"
 	"github.com/snapcore/snapd/snap"
+	"github.com/snapcore/snapd/timings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
@@ -237,9 +238,47 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	return fn(sys)
 }
 
-// ReadProfiles reads the files a backend wrote in dir, sorted by name.
-// Paths under the temporary root are written as they are on a real root.
-func (sys *System) ReadProfiles(dir string) ([]File, error) {
+// Profiles is what a security backend wrote for the snaps of a system, and
+// the connections it was written for.
+type Profiles struct {
+	Files     []File // sorted by Name
+	Connected []Connected
+}
+
+// WriteProfiles sets up the system of setup with backend, as Run does, and
+// has backend write the files of every snap. It returns those in the
+// directory that dir names, which it asks on the system (dir returns, say,
+// dirs.SnapAppArmorDir). prepare, when not nil, runs on the system before
+// the backend; unless it fails, the restore it returns runs once the files
+// are read.
+func WriteProfiles(setup Setup, backend interfaces.SecurityBackend, dir func() string, prepare func(*System) (restore func(), err error)) (*Profiles, error) {
+	var profiles *Profiles
+	err := Run(setup, backend, func(sys *System) error {
+		if prepare != nil {
+			restore, err := prepare(sys)
+			if err != nil {
+				return err
+			}
+			defer restore()
+		}
+		for _, appSet := range sys.AppSets {
+			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
+				return err
+			}
+		}
+		files, err := sys.readFiles(dir())
+		profiles = &Profiles{Files: files, Connected: sys.Connected}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return profiles, nil
+}
+
+// readFiles reads the files a backend wrote in dir, sorted by name. Paths
+// under the temporary root are written as they are on a real root.
+func (sys *System) readFiles(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
