@@ -134,6 +134,14 @@ type File struct {
 // globalsMu guards the snapd globals that Run and ReadSnap change.
 var globalsMu sync.Mutex
 
+// OutsideRun calls fn while no Run or ReadSnap is under way, so that fn
+// sees snapd's globals as the process has them. fn must call neither.
+func OutsideRun(fn func()) {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
+	fn()
+}
+
 // installedRevision is the revision snapd gives the first snap installed
 // from a file without assertions: x1.
 var installedRevision = snap.R(-1)
