@@ -18,7 +18,7 @@ func checkProfiles(plugFile *snapFile, plugName string, slotFile *snapFile, slot
 		report.Error = err.Error()
 		return report
 	}
-	result, err := apparmor.Generate(setup)
+	result, err := apparmor.Generate(setup, apparmor.Options{Compile: true})
 	if err != nil {
 		report.Error = err.Error()
 		return report

@@ -51,7 +51,7 @@ plugs:
 		Connections: []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}},
 	}
 
-	profiles, err := apparmor.Generate(setup)
+	profiles, err := apparmor.Generate(setup, apparmor.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

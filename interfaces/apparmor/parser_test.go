@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/snapcore/snapd/osutil"
 	sandboxapparmor "github.com/snapcore/snapd/sandbox/apparmor"
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/mount"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
@@ -48,7 +50,7 @@ func (s *profilesSuite) TestParserPinsABI(c *C) {
 	c.Check(err, IsNil)
 	c.Check(tree, Equals, "/tmp/x< 0x10004>")
 	t := goldenCases(c)[0]
-	_, err = apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns})
+	_, err = apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{Compile: true})
 	c.Assert(err, IsNil)
 
 	recorded := readCalls(c, calls)
@@ -60,4 +62,38 @@ func (s *profilesSuite) TestParserPinsABI(c *C) {
 	for _, call := range recorded[3:] {
 		c.Check(call, Matches, `--skip-kernel-load --policy-features /\S*/snapd-shm-root-\S+`+hostABI+` --replace .*`)
 	}
+}
+
+// Without Compile, Generate needs no apparmor_parser, and writes the very
+// profiles it compiles with Compile. The parser is hidden in a mount
+// namespace, its directory covered by an empty one.
+func (s *profilesSuite) TestGenerateWithoutParser(c *C) {
+	if os.Geteuid() != 0 {
+		c.Fatalf("this test hides apparmor_parser in a mount namespace: run it as root")
+	}
+	parser, err := apparmor.ParserPath()
+	c.Assert(err, IsNil)
+	cases := goldenCases(c)
+	compiled := make([]*system.Profiles, len(cases))
+	for i, t := range cases {
+		compiled[i], err = apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{Compile: true})
+		c.Assert(err, IsNil, Commentf("case %s", t.name))
+	}
+	hide := &osutil.MountProfile{Entries: []osutil.MountEntry{{Name: c.MkDir(), Dir: filepath.Dir(parser), Type: "none", Options: []string{"bind", "ro"}}}}
+	err = mount.RunInNamespace(hide, func() error {
+		_, err := os.Stat(parser)
+		c.Check(os.IsNotExist(err), Equals, true, Commentf("%s is still there", parser))
+		_, err = apparmor.ParserPath()
+		c.Check(err, Equals, apparmor.ErrNoParser)
+		for i, t := range cases {
+			setup := system.Setup{Snaps: t.snaps, Connections: t.conns}
+			_, err := apparmor.Generate(setup, apparmor.Options{Compile: true})
+			c.Check(err, Equals, apparmor.ErrNoParser, Commentf("case %s", t.name))
+			written, err := apparmor.Generate(setup, apparmor.Options{})
+			c.Check(err, IsNil, Commentf("case %s", t.name))
+			c.Check(written, DeepEquals, compiled[i], Commentf("case %s", t.name))
+		}
+		return nil
+	})
+	c.Assert(err, IsNil)
 }

@@ -28,26 +28,32 @@ var (
 	parserFeatures = []string{"include-if-exists", "unsafe"}
 )
 
-// GenerateProfiles is Generate with our registry, returning the profiles.
-func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]system.File, error) {
-	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
-	if err != nil {
-		return nil, err
-	}
-	return result.Files, nil
+// Options are what Generate does beyond writing the profiles.
+type Options struct {
+	// Compile compiles every profile with apparmor_parser, as snapd does
+	// when it installs a snap: a rejection is an error that names the
+	// profile and the line, and a missing parser is ErrNoParser. Without
+	// it, no parser runs, and none need be installed.
+	Compile bool
 }
 
-// Generate writes the profiles of every snap of setup and compiles each
-// with apparmor_parser. Profiles come back sorted by Name. A parser
-// rejection is an error naming the profile and the line.
+// Generate writes the profiles of every snap of setup, compiled with
+// apparmor_parser when opts ask for it. Profiles come back sorted by Name.
 //
 // The profiles are those snapd's AppArmor backend writes on a classic Debian
 // 12 host whose root is not a writable overlay and whose /home is local. A
 // snap without apps or hooks has none.
-func Generate(setup system.Setup) (*system.Profiles, error) {
-	parser, err := ParserPath()
-	if err != nil {
-		return nil, err
+func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
+	// snapd's backend runs the parser it finds on the profiles it writes:
+	// the real one, kept from loading them into the kernel, or one that
+	// compiles nothing.
+	parser := "#!/bin/sh\nexit 0\n"
+	if opts.Compile {
+		path, err := ParserPath()
+		if err != nil {
+			return nil, err
+		}
+		parser = "#!/bin/sh\nexec " + shellQuote(path) + " --skip-kernel-load \"$@\"\n"
 	}
 	b := &backend{}
 	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {
@@ -74,16 +80,14 @@ func (b *backend) Setup(appSet *interfaces.SnapAppSet, opts interfaces.Confineme
 	return nil
 }
 
-// mockAppArmorSupport points snapd at the real apparmor_parser through a
-// wrapper that never loads into the kernel, and fixes what snapd would
-// otherwise probe on the machine.
+// mockAppArmorSupport points snapd at parser, a script it writes under root,
+// and fixes what snapd would otherwise probe on the machine.
 func mockAppArmorSupport(root, parser string) (restore func(), err error) {
 	binDir := filepath.Join(root, "parser")
 	if err := os.MkdirAll(binDir, 0755); err != nil {
 		return nil, fmt.Errorf("cannot create parser wrapper directory: %v", err)
 	}
-	wrapper := "#!/bin/sh\nexec " + shellQuote(parser) + " --skip-kernel-load \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(binDir, "apparmor_parser"), []byte(wrapper), 0755); err != nil {
+	if err := os.WriteFile(filepath.Join(binDir, "apparmor_parser"), []byte(parser), 0755); err != nil {
 		return nil, fmt.Errorf("cannot write parser wrapper: %v", err)
 	}
 	// snapd pins the 3.0 policy ABI when the host has it; so do we.

@@ -18,7 +18,7 @@ func realSnapsResults(c *C) map[string]*system.Profiles {
 	c.Assert(err, IsNil)
 	results := make(map[string]*system.Profiles)
 	for _, t := range cases {
-		result, err := apparmor.Generate(t.Setup)
+		result, err := apparmor.Generate(t.Setup, apparmor.Options{Compile: true})
 		c.Assert(err, IsNil, Commentf(t.Name))
 		results[t.Name] = result
 	}

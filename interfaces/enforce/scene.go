@@ -52,7 +52,7 @@ type Scene struct {
 // GenerateScene writes the AppArmor and mount profiles of a system (with
 // its registry: ours, or snapd's own) and makes a scene of them.
 func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
-	profiles, err := apparmor.Generate(setup)
+	profiles, err := apparmor.Generate(setup, apparmor.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -24,15 +24,6 @@ func ParseProfile(f system.File) (*osutil.MountProfile, error) {
 	return profile, nil
 }
 
-// GenerateProfiles is Generate with our registry, returning the profiles.
-func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]system.File, error) {
-	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
-	if err != nil {
-		return nil, err
-	}
-	return result.Files, nil
-}
-
 // Generate returns the mount profiles that snapd's mount backend writes for
 // the snaps of setup, sorted by Name. A snap with no mount entries has no
 // profile.
