@@ -260,6 +260,9 @@ type Profiles struct {
 // the backend; unless it fails, the restore it returns runs once the files
 // are read.
 func WriteProfiles(setup Setup, backend interfaces.SecurityBackend, dir func() string, prepare func(*System) (restore func(), err error)) (*Profiles, error) {
+	if dir == nil {
+		return nil, errors.New("cannot write profiles: dir is nil")
+	}
 	var profiles *Profiles
 	err := Run(setup, backend, func(sys *System) error {
 		if prepare != nil {
