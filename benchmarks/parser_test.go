@@ -70,11 +70,11 @@ func consumerProfile(tb testing.TB, plugYaml, slotYaml []byte, c *connection, co
 			SlotSnap: c.slot.Snap.InstanceName(), Slot: c.slot.Name,
 		}}
 	}
-	profiles, err := apparmor.GenerateProfiles(snaps, conns)
+	result, err := apparmor.Generate(system.Setup{Snaps: snaps, Connections: conns}, apparmor.Options{})
 	if err != nil {
 		tb.Fatalf("cannot generate profiles: %v", err)
 	}
-	for _, profile := range profiles {
+	for _, profile := range result.Files {
 		if profile.Name == c.plugTag {
 			return profile.Text
 		}

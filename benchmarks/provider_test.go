@@ -71,14 +71,15 @@ func BenchmarkParserProvider(b *testing.B) {
 	}
 	impls := implementations()[:2]
 	single := providerSnippet(b, impls[1], 1)
-	profiles, err := apparmor.GenerateProfiles(
-		[]system.Snap{{YAML: []byte(providerYaml(realisticNames))}, {YAML: []byte(consumerYaml("consumer"))}},
-		[]system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shmem"}})
+	result, err := apparmor.Generate(system.Setup{
+		Snaps:       []system.Snap{{YAML: []byte(providerYaml(realisticNames))}, {YAML: []byte(consumerYaml("consumer"))}},
+		Connections: []system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shmem"}},
+	}, apparmor.Options{})
 	if err != nil {
 		b.Fatalf("cannot generate profiles: %v", err)
 	}
 	var connected string
-	for _, profile := range profiles {
+	for _, profile := range result.Files {
 		if profile.Name == "snap.provider.server" {
 			connected = profile.Text
 		}

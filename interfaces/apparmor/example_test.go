@@ -51,7 +51,7 @@ plugs:
 		Connections: []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}},
 	}
 
-	profiles, err := apparmor.Generate(setup)
+	profiles, err := apparmor.Generate(setup, apparmor.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,7 +62,7 @@ plugs:
 		}
 		fmt.Printf("%s:%s -> %s:%s (%s)\n", conn.PlugSnap, conn.Plug, conn.SlotSnap, conn.Slot, how)
 	}
-	for _, profile := range profiles.Profiles {
+	for _, profile := range profiles.Files {
 		for _, line := range strings.Split(profile.Text, "\n") {
 			if strings.HasPrefix(line, `"/{dev,run}/shm/`) || strings.HasPrefix(line, `"/dev/shm/`) {
 				fmt.Printf("%s: %s\n", profile.Name, line)
@@ -74,7 +74,7 @@ plugs:
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, profile := range mounts.Profiles {
+	for _, profile := range mounts.Files {
 		fmt.Printf("%s: %s", profile.Name, profile.Text)
 	}
 	// Output:

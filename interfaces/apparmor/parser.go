@@ -7,28 +7,43 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
+
+	sandboxapparmor "github.com/snapcore/snapd/sandbox/apparmor"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // ErrNoParser is returned when apparmor_parser is not installed.
 var ErrNoParser = errors.New("apparmor_parser not found: install Debian's apparmor package (apt-get install apparmor)")
 
-// parserSearchPath is where apparmor_parser is looked for beyond $PATH:
-// Debian installs it in /usr/sbin, which is not on every user's $PATH.
-var parserSearchPath = []string{"/usr/sbin/apparmor_parser", "/sbin/apparmor_parser"}
+// parserCommand returns apparmor_parser as snapd runs it: found where
+// snapd looks for it (/usr/sbin among others, whatever $PATH is), with the
+// 3.0 policy ABI pinned (--policy-features /etc/apparmor.d/abi/3.0) when the
+// host has it. Generate's profiles are compiled with the same pin.
+func parserCommand() (*exec.Cmd, error) {
+	var cmd *exec.Cmd
+	var err error
+	system.OutsideRun(func() { cmd, _, err = sandboxapparmor.AppArmorParser() })
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoParser
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot use apparmor_parser: %v", err)
+	}
+	return cmd, nil
+}
 
-// ParserPath returns the path of apparmor_parser, or ErrNoParser.
+// ParserPath returns the path of apparmor_parser, found as snapd finds it,
+// or ErrNoParser.
 func ParserPath() (string, error) {
-	if path, err := exec.LookPath("apparmor_parser"); err == nil {
-		return path, nil
+	cmd, err := parserCommand()
+	if err != nil {
+		return "", err
 	}
-	for _, path := range parserSearchPath {
-		if found, err := exec.LookPath(path); err == nil {
-			return found, nil
-		}
-	}
-	return "", ErrNoParser
+	return cmd.Path, nil
 }
 
 // Compile compiles profile text. A rejected profile yields an error that
@@ -56,12 +71,12 @@ func ExpressionTree(profile string) (string, error) {
 }
 
 func runParser(profile string, extraArgs ...string) (string, error) {
-	parser, err := ParserPath()
+	cmd, err := parserCommand()
 	if err != nil {
 		return "", err
 	}
-	args := append([]string{"--skip-kernel-load", "--skip-cache", "--quiet"}, extraArgs...)
-	cmd := exec.Command(parser, args...)
+	cmd.Args = append(cmd.Args, "--skip-kernel-load", "--skip-cache", "--quiet")
+	cmd.Args = append(cmd.Args, extraArgs...)
 	cmd.Stdin = strings.NewReader(profile)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout

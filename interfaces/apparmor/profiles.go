@@ -19,18 +19,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
-// Profile is one profile file as snapd writes it.
-type Profile struct {
-	Name string // e.g. "snap.consumer.client" or "snap-update-ns.consumer"
-	Text string
-}
-
-// Result is what Generate wrote, and the connections it was written for.
-type Result struct {
-	Profiles  []Profile
-	Connected []system.Connected
-}
-
 // The AppArmor support the profiles are written for: a kernel with every
 // feature snapd prefers, and apparmor_parser 3.0's features that change what
 // snapd writes. Fixed rather than probed, so that output does not depend on
@@ -40,92 +28,90 @@ var (
 	parserFeatures = []string{"include-if-exists", "unsafe"}
 )
 
-// GenerateProfiles is Generate with our registry, returning the profiles.
-func GenerateProfiles(snaps []system.Snap, conns []system.Connection) ([]Profile, error) {
-	result, err := Generate(system.Setup{Snaps: snaps, Connections: conns})
-	if err != nil {
-		return nil, err
-	}
-	return result.Profiles, nil
+// Options are what Generate does beyond writing the profiles.
+type Options struct {
+	// Compile compiles every profile with apparmor_parser, as snapd does
+	// when it installs a snap: a rejection is an error that names the
+	// profile and the line, and a missing parser is ErrNoParser. Without
+	// it, no parser runs, and none need be installed.
+	Compile bool
 }
 
-// Generate writes the profiles of every snap of setup and compiles each
-// with apparmor_parser. Profiles come back sorted by Name. A parser
-// rejection is an error naming the profile and the line.
+// Generate writes the profiles of every snap of setup, compiled with
+// apparmor_parser when opts ask for it. Profiles come back sorted by Name.
 //
 // The profiles are those snapd's AppArmor backend writes on a classic Debian
 // 12 host whose root is not a writable overlay and whose /home is local. A
 // snap without apps or hooks has none.
-func Generate(setup system.Setup) (*Result, error) {
-	parser, err := ParserPath()
-	if err != nil {
-		return nil, err
-	}
-	backend := &snapdapparmor.Backend{}
-	result := &Result{}
-	err = system.Run(setup, backend, func(sys *system.System) error {
-		restore, err := mockAppArmorSupport(sys.Root, parser)
-		defer restore()
+func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
+	// snapd's backend runs the parser it finds on the profiles it writes:
+	// the real one, kept from loading them into the kernel, or one that
+	// compiles nothing.
+	parser := "#!/bin/sh\nexit 0\n"
+	if opts.Compile {
+		path, err := ParserPath()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, appSet := range sys.AppSets {
-			if len(appSet.Runnables()) == 0 {
-				continue
-			}
-			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
-				return compileError(sys.Root, appSet.InstanceName(), err)
-			}
-		}
-		files, err := sys.ReadProfiles(dirs.SnapAppArmorDir)
-		for _, file := range files {
-			result.Profiles = append(result.Profiles, Profile(file))
-		}
-		result.Connected = sys.Connected
-		return err
-	})
-	if err != nil {
-		return nil, err
+		parser = "#!/bin/sh\nexec " + shellQuote(path) + " --skip-kernel-load \"$@\"\n"
 	}
-	return result, nil
+	b := &backend{}
+	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {
+		b.root = sys.Root
+		return mockAppArmorSupport(sys.Root, parser)
+	})
 }
 
-// mockAppArmorSupport points snapd at the real apparmor_parser through a
-// wrapper that never loads into the kernel, and fixes what snapd would
-// otherwise probe on the machine.
-func mockAppArmorSupport(root, parser string) (restore func(), err error) {
-	var restores []func()
-	restore = func() {
-		for i := len(restores) - 1; i >= 0; i-- {
-			restores[i]()
-		}
+// backend is snapd's AppArmor backend as Generate runs it: a snap without
+// apps or hooks gets no profiles, and a parser rejection names the profile
+// and the line.
+type backend struct {
+	snapdapparmor.Backend
+	root string // the system's
+}
+
+func (b *backend) Setup(appSet *interfaces.SnapAppSet, opts interfaces.ConfinementOptions, repo *interfaces.Repository, tm timings.Measurer) error {
+	if len(appSet.Runnables()) == 0 {
+		return nil
 	}
+	if err := b.Backend.Setup(appSet, opts, repo, tm); err != nil {
+		return compileError(b.root, appSet.InstanceName(), err)
+	}
+	return nil
+}
+
+// mockAppArmorSupport points snapd at parser, a script it writes under root,
+// and fixes what snapd would otherwise probe on the machine.
+func mockAppArmorSupport(root, parser string) (restore func(), err error) {
 	binDir := filepath.Join(root, "parser")
 	if err := os.MkdirAll(binDir, 0755); err != nil {
-		return restore, fmt.Errorf("cannot create parser wrapper directory: %v", err)
+		return nil, fmt.Errorf("cannot create parser wrapper directory: %v", err)
 	}
-	wrapper := "#!/bin/sh\nexec " + shellQuote(parser) + " --skip-kernel-load \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(binDir, "apparmor_parser"), []byte(wrapper), 0755); err != nil {
-		return restore, fmt.Errorf("cannot write parser wrapper: %v", err)
+	if err := os.WriteFile(filepath.Join(binDir, "apparmor_parser"), []byte(parser), 0755); err != nil {
+		return nil, fmt.Errorf("cannot write parser wrapper: %v", err)
 	}
 	// snapd pins the 3.0 policy ABI when the host has it; so do we.
 	hostABI := "/etc/apparmor.d/abi/3.0"
 	if _, err := os.Stat(hostABI); err == nil {
 		abiDir := filepath.Join(root, filepath.Dir(hostABI))
 		if err := os.MkdirAll(abiDir, 0755); err != nil {
-			return restore, fmt.Errorf("cannot create policy ABI directory: %v", err)
+			return nil, fmt.Errorf("cannot create policy ABI directory: %v", err)
 		}
 		if err := os.Symlink(hostABI, filepath.Join(root, hostABI)); err != nil {
-			return restore, fmt.Errorf("cannot link policy ABI: %v", err)
+			return nil, fmt.Errorf("cannot link policy ABI: %v", err)
 		}
 	}
-	restores = append(restores,
+	restores := []func(){
 		sandboxapparmor.MockParserSearchPath(binDir),
 		sandboxapparmor.MockFeatures(kernelFeatures, nil, parserFeatures, nil),
 		osutil.MockIsRootWritableOverlay(func() (string, error) { return "", nil }),
 		osutil.MockIsHomeUsingRemoteFS(func() (bool, error) { return false, nil }),
-	)
-	return restore, nil
+	}
+	return func() {
+		for i := len(restores) - 1; i >= 0; i-- {
+			restores[i]()
+		}
+	}, nil
 }
 
 func shellQuote(s string) string {

@@ -41,9 +41,10 @@ slots:
     interface: shared-memory
     write: [` + string(quoted) + `]
 `)
-		_, err = apparmor.GenerateProfiles(
-			[]system.Snap{{YAML: provider}, {YAML: consumer}},
-			[]system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "my-ipc"}})
+		_, err = apparmor.Generate(system.Setup{
+			Snaps:       []system.Snap{{YAML: provider}, {YAML: consumer}},
+			Connections: []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "my-ipc"}},
+		}, apparmor.Options{Compile: true})
 		if err != nil && !strings.HasPrefix(err.Error(), `cannot use snap #1: snap "provider" has bad plugs or slots: slot "my-ipc": `) {
 			t.Fatalf("name %q: %v", name, err)
 		}

@@ -78,10 +78,10 @@ func goldenCases(c *C) []goldenCase {
 // profile.
 func (s *profilesSuite) TestGolden(c *C) {
 	for _, t := range goldenCases(c) {
-		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
+		result, err := apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{})
 		c.Assert(err, IsNil, Commentf("case %s", t.name))
 		files := make(map[string]string)
-		for _, profile := range profiles {
+		for _, profile := range result.Files {
 			files[profile.Name] = profile.Text
 			comment := Commentf("case %s, profile %s", t.name, profile.Name)
 			c.Check(apparmor.Compile(profile.Text), IsNil, comment)
@@ -103,10 +103,10 @@ func (s *profilesSuite) TestProfileNames(c *C) {
 		{goldenCases(c)[3].snaps, goldenCases(c)[3].conns, []string{
 			"snap-update-ns.scratchpad_foo", "snap.scratchpad_foo.worker"}},
 	} {
-		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
+		result, err := apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{})
 		c.Assert(err, IsNil)
 		var names []string
-		for _, profile := range profiles {
+		for _, profile := range result.Files {
 			names = append(names, profile.Name)
 		}
 		c.Check(names, DeepEquals, t.names)
@@ -132,9 +132,10 @@ func (s *profilesSuite) TestRules(c *C) {
 			`mount options=(rw rbind) /snap/scratchpad_foo/ -> /snap/scratchpad/,`}, nil},
 	} {
 		comment := Commentf("%s in case %s", t.profile, cases[t.caseIndex].name)
-		profiles, err := apparmor.GenerateProfiles(cases[t.caseIndex].snaps, cases[t.caseIndex].conns)
+		setup := system.Setup{Snaps: cases[t.caseIndex].snaps, Connections: cases[t.caseIndex].conns}
+		result, err := apparmor.Generate(setup, apparmor.Options{})
 		c.Assert(err, IsNil, comment)
-		text := profileText(profiles, t.profile)
+		text := profileText(result.Files, t.profile)
 		c.Assert(text, Not(Equals), "", comment)
 		for _, rule := range t.contains {
 			c.Check(strings.Contains(text, rule), Equals, true, Commentf("%s lacks %s", t.profile, rule))
@@ -145,7 +146,7 @@ func (s *profilesSuite) TestRules(c *C) {
 	}
 }
 
-func profileText(profiles []apparmor.Profile, name string) string {
+func profileText(profiles []system.File, name string) string {
 	for _, profile := range profiles {
 		if profile.Name == name {
 			return profile.Text
@@ -157,11 +158,12 @@ func profileText(profiles []apparmor.Profile, name string) string {
 // An os snap that declares no shared-memory slot has the implicit one.
 func (s *profilesSuite) TestImplicitSystemSlot(c *C) {
 	core := []byte("name: core\nversion: \"16\"\ntype: os\n")
-	profiles, err := apparmor.GenerateProfiles(
-		[]system.Snap{{YAML: exampleYAML(c, "private/consumer.yaml")}, {YAML: core}},
-		[]system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
+	result, err := apparmor.Generate(system.Setup{
+		Snaps:       []system.Snap{{YAML: exampleYAML(c, "private/consumer.yaml")}, {YAML: core}},
+		Connections: []system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}},
+	}, apparmor.Options{})
 	c.Assert(err, IsNil)
-	c.Check(profileText(profiles, "snap.scratchpad.worker"), Matches, `(?s).*"/dev/shm/\*\*" mrwlkix,.*`)
+	c.Check(profileText(result.Files, "snap.scratchpad.worker"), Matches, `(?s).*"/dev/shm/\*\*" mrwlkix,.*`)
 }
 
 func (s *profilesSuite) TestBadInput(c *C) {
@@ -214,9 +216,9 @@ slots:
 		{"rejected slot", []system.Snap{{YAML: emptySlot}, {YAML: consumer}}, []system.Connection{conn},
 			`cannot use snap #1: snap "provider" has bad plugs or slots: slot "shmem": shared memory interface requires at least a valid "read" or "write" attribute`},
 	} {
-		profiles, err := apparmor.GenerateProfiles(t.snaps, t.conns)
+		result, err := apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{})
 		c.Check(err, ErrorMatches, t.err, Commentf(t.summary))
-		c.Check(profiles, IsNil, Commentf(t.summary))
+		c.Check(result, IsNil, Commentf(t.summary))
 	}
 }
 
@@ -247,7 +249,7 @@ apps:
     command: bin/app
     plugs: [bad-rule]
 `)
-	result, err := apparmor.Generate(system.Setup{Snaps: []system.Snap{{YAML: broken}}, Registry: registry})
+	result, err := apparmor.Generate(system.Setup{Snaps: []system.Snap{{YAML: broken}}, Registry: registry}, apparmor.Options{Compile: true})
 	c.Check(result, IsNil)
 	c.Assert(err, NotNil)
 	c.Check(err, ErrorMatches, `apparmor_parser rejected profile "snap.broken.app" at line [0-9]+ \("`+badRule+`"\): syntax error, .*`)
@@ -266,7 +268,7 @@ func (s *profilesSuite) TestGlobalsRestored(c *C) {
 	appArmorDir := dirs.SnapAppArmorDir
 
 	t := goldenCases(c)[0]
-	_, err := apparmor.GenerateProfiles(t.snaps, t.conns)
+	_, err := apparmor.Generate(system.Setup{Snaps: t.snaps, Connections: t.conns}, apparmor.Options{})
 	c.Assert(err, IsNil)
 	c.Check(dirs.GlobalRootDir, Equals, root)
 	c.Check(dirs.SnapAppArmorDir, Equals, appArmorDir)

@@ -7,17 +7,18 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 	"github.com/snapd-shm/snapd-shm/internal/realsnaps"
 )
 
 // realSnapsResults generates the profiles of every real-snaps case once.
-func realSnapsResults(c *C) map[string]*apparmor.Result {
+func realSnapsResults(c *C) map[string]*system.Profiles {
 	cases, err := realsnaps.Cases()
 	c.Assert(err, IsNil)
-	results := make(map[string]*apparmor.Result)
+	results := make(map[string]*system.Profiles)
 	for _, t := range cases {
-		result, err := apparmor.Generate(t.Setup)
+		result, err := apparmor.Generate(t.Setup, apparmor.Options{Compile: true})
 		c.Assert(err, IsNil, Commentf(t.Name))
 		results[t.Name] = result
 	}
@@ -30,7 +31,7 @@ func (s *profilesSuite) TestRealSnaps(c *C) {
 	results := realSnapsResults(c)
 	for name, result := range results {
 		files := make(map[string]string)
-		for _, profile := range result.Profiles {
+		for _, profile := range result.Files {
 			files[profile.Name] = profile.Text
 			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, Commentf("%s: %s", name, profile.Name))
 		}
@@ -66,7 +67,7 @@ func (s *profilesSuite) TestRealSnaps(c *C) {
 		{"ros2-local", "shared-memory", `"/{dev,run}/shm/sem.fastrtps_*" mrwlk,`, "snap.ros2-talker-listener.listener", ""},
 	} {
 		profiles := make(map[string]string)
-		for _, profile := range results[t.caseName].Profiles {
+		for _, profile := range results[t.caseName].Files {
 			profiles[profile.Name] = profile.Text
 		}
 		comment := Commentf("%s: the %s rule %q", t.caseName, t.iface, t.rule)
@@ -80,5 +81,5 @@ func (s *profilesSuite) TestRealSnaps(c *C) {
 
 	// What the store auto-connects is what a local install connects by
 	// hand.
-	c.Check(results["ros2-store"].Profiles, DeepEquals, results["ros2-local"].Profiles)
+	c.Check(results["ros2-store"].Files, DeepEquals, results["ros2-local"].Files)
 }

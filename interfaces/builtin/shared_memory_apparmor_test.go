@@ -287,11 +287,12 @@ func (s *sharedMemoryParserSuite) TestLimitsCompile(c *C) {
 		yaml := limitProviderYaml(atLimit)
 		_, slotInfo = builtin.MockConnectedSlot(c, yaml, nil, "shm")
 		c.Assert(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, comment)
-		profiles, err := apparmor.GenerateProfiles(
-			[]system.Snap{{YAML: []byte(parserConsumerYaml)}, {YAML: []byte(yaml)}},
-			[]system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shm"}})
+		result, err := apparmor.Generate(system.Setup{
+			Snaps:       []system.Snap{{YAML: []byte(parserConsumerYaml)}, {YAML: []byte(yaml)}},
+			Connections: []system.Connection{{PlugSnap: "consumer", Plug: "shm", SlotSnap: "provider", Slot: "shm"}},
+		}, apparmor.Options{Compile: true})
 		c.Assert(err, IsNil, comment)
-		for _, profile := range profiles {
+		for _, profile := range result.Files {
 			if profile.Name == "snap.consumer.app" || profile.Name == "snap.provider.app" {
 				c.Check(strings.Count(profile.Text, `"/{dev,run}/shm/`) >= len(atLimit), Equals, true, comment)
 			}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	"github.com/snapcore/snapd/osutil"
 
@@ -34,7 +35,7 @@ const UpdateNSPath = "/snap/snapd/x1/usr/lib/snapd/snap-update-ns"
 // run with them in the kernel.
 type Scene struct {
 	name     string
-	profiles []uml.Profile
+	profiles []system.File
 	files    []uml.File
 	// probes maps an instance to the path of its probe.
 	probes map[string]string
@@ -51,7 +52,7 @@ type Scene struct {
 // GenerateScene writes the AppArmor and mount profiles of a system (with
 // its registry: ours, or snapd's own) and makes a scene of them.
 func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
-	profiles, err := apparmor.Generate(setup)
+	profiles, err := apparmor.Generate(setup, apparmor.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewScene(name, probe, profiles.Profiles, mounts.Profiles)
+	return NewScene(name, probe, profiles.Files, mounts.Files)
 }
 
 // revisionPattern finds the revision in an app's profile.
@@ -72,10 +73,9 @@ var revisionPattern = regexp.MustCompile(`(?m)^@\{SNAP_REVISION\}="([^"]+)"$`)
 // in the snap's namespace, confined by its snap-update-ns profile. Other
 // mount entries (those of parallel instances for /snap and /var/snap) are
 // left out: the kernel's root has no /var/snap.
-func NewScene(name, probe string, profiles []apparmor.Profile, mounts []mount.Profile) (*Scene, error) {
-	s := &Scene{name: name, probes: make(map[string]string), namespaces: make(map[string]string)}
+func NewScene(name, probe string, profiles, mounts []system.File) (*Scene, error) {
+	s := &Scene{name: name, profiles: slices.Clone(profiles), probes: make(map[string]string), namespaces: make(map[string]string)}
 	for _, p := range profiles {
-		s.profiles = append(s.profiles, uml.Profile(p))
 		instance, isApp := appInstance(p.Name)
 		if !isApp || s.probes[instance] != "" {
 			continue
@@ -94,7 +94,7 @@ func NewScene(name, probe string, profiles []apparmor.Profile, mounts []mount.Pr
 		if !ok {
 			return nil, fmt.Errorf("cannot tell the snap of mount profile %q", m.Name)
 		}
-		profile, err := m.MountProfile()
+		profile, err := mount.ParseProfile(m)
 		if err != nil {
 			return nil, err
 		}

@@ -210,6 +210,9 @@ var beforeBind = func() {}
 // fails, panics or calls runtime.Goexit, RunInNamespace returns an error,
 // and removes the private /dev/shm directories it created.
 func RunInNamespace(profile *osutil.MountProfile, fn func() error) error {
+	if profile == nil {
+		return errors.New("cannot run in mount namespace: profile is nil")
+	}
 	mounts, err := bindMounts(profile)
 	if err != nil {
 		return err

@@ -69,14 +69,14 @@ func (s *namespaceSuite) privateProfile(c *C, snapName, instanceKey string) (*os
 	}
 	s.leave("snap." + instance)
 	consumer := bytes.Replace(exampleYAML(c, "private/consumer.yaml"), []byte("name: scratchpad\n"), []byte("name: "+snapName+"\n"), 1)
-	profiles, err := mount.GenerateProfiles([]system.Snap{
+	result, err := mount.Generate(system.Setup{Snaps: []system.Snap{
 		{YAML: consumer, InstanceKey: instanceKey},
 		{YAML: exampleYAML(c, "private/core.yaml")},
-	}, []system.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})
+	}, Connections: []system.Connection{{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}}})
 	c.Assert(err, IsNil)
-	c.Assert(profiles, HasLen, 1)
-	c.Assert(profiles[0].Name, Equals, "snap."+instance+".fstab")
-	profile, err := profiles[0].MountProfile()
+	c.Assert(result.Files, HasLen, 1)
+	c.Assert(result.Files[0].Name, Equals, "snap."+instance+".fstab")
+	profile, err := mount.ParseProfile(result.Files[0])
 	c.Assert(err, IsNil)
 	var kept []osutil.MountEntry
 	for _, entry := range profile.Entries {
@@ -188,13 +188,13 @@ func (s *namespaceSuite) TestSharedObject(c *C) {
 	snaps := []system.Snap{{YAML: provider}, {YAML: exampleYAML(c, "reference/consumer.yaml")}}
 	conns := []system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}}
 
-	mountProfiles, err := mount.GenerateProfiles(snaps, conns)
+	mounts, err := mount.Generate(system.Setup{Snaps: snaps, Connections: conns})
 	c.Assert(err, IsNil)
-	c.Assert(mountProfiles, HasLen, 0)
-	appArmorProfiles, err := apparmor.GenerateProfiles(snaps, conns)
+	c.Assert(mounts.Files, HasLen, 0)
+	appArmor, err := apparmor.Generate(system.Setup{Snaps: snaps, Connections: conns}, apparmor.Options{})
 	c.Assert(err, IsNil)
 	rule := `"/{dev,run}/shm/` + object + `" mrwlk,`
-	for _, profile := range appArmorProfiles {
+	for _, profile := range appArmor.Files {
 		if strings.HasPrefix(profile.Name, "snap.") {
 			c.Check(strings.Contains(profile.Text, rule), Equals, true, Commentf("%s lacks %s", profile.Name, rule))
 		}

@@ -50,10 +50,10 @@ func (s *profilesSuite) TestGolden(c *C) {
 		{"private-parallel", "foo"},
 	} {
 		snaps, conns := privateExample(c, t.instanceKey)
-		profiles, err := mount.GenerateProfiles(snaps, conns)
+		result, err := mount.Generate(system.Setup{Snaps: snaps, Connections: conns})
 		c.Assert(err, IsNil, Commentf("case %s", t.name))
 		files := make(map[string]string)
-		for _, profile := range profiles {
+		for _, profile := range result.Files {
 			files[profile.Name] = profile.Text
 			c.Check(strings.Contains(profile.Text, "snapd-shm-root-"), Equals, false, Commentf("temporary root in %s", profile.Name))
 		}
@@ -72,11 +72,11 @@ func (s *profilesSuite) TestPrivateEntry(c *C) {
 		{"foo", "scratchpad_foo", 3},
 	} {
 		snaps, conns := privateExample(c, t.instanceKey)
-		profiles, err := mount.GenerateProfiles(snaps, conns)
+		result, err := mount.Generate(system.Setup{Snaps: snaps, Connections: conns})
 		c.Assert(err, IsNil)
-		c.Assert(profiles, HasLen, 1)
-		c.Check(profiles[0].Name, Equals, "snap."+t.instance+".fstab")
-		profile, err := profiles[0].MountProfile()
+		c.Assert(result.Files, HasLen, 1)
+		c.Check(result.Files[0].Name, Equals, "snap."+t.instance+".fstab")
+		profile, err := mount.ParseProfile(result.Files[0])
 		c.Assert(err, IsNil)
 		c.Assert(profile.Entries, HasLen, t.entries)
 		c.Check(profile.Entries[t.entries-1], DeepEquals, osutil.MountEntry{
@@ -94,25 +94,35 @@ func (s *profilesSuite) TestNoProfile(c *C) {
 		{"reference", "consumer", "my-ipc", "provider", "shmem"},
 		{"wildcard", "viewer", "frames", "sensors", "frames"},
 	} {
-		profiles, err := mount.GenerateProfiles([]system.Snap{
+		result, err := mount.Generate(system.Setup{Snaps: []system.Snap{
 			{YAML: exampleYAML(c, example.dir+"/provider.yaml")},
 			{YAML: exampleYAML(c, example.dir+"/consumer.yaml")},
-		}, []system.Connection{{PlugSnap: example.plugSnap, Plug: example.plug, SlotSnap: example.slotSnap, Slot: example.slot}})
+		}, Connections: []system.Connection{{PlugSnap: example.plugSnap, Plug: example.plug, SlotSnap: example.slotSnap, Slot: example.slot}}})
 		c.Check(err, IsNil, Commentf(example.dir))
-		c.Check(profiles, HasLen, 0, Commentf(example.dir))
+		c.Check(result.Files, HasLen, 0, Commentf(example.dir))
 	}
 }
 
 func (s *profilesSuite) TestBadInput(c *C) {
 	snaps, _ := privateExample(c, "")
-	profiles, err := mount.GenerateProfiles(snaps, []system.Connection{
+	result, err := mount.Generate(system.Setup{Snaps: snaps, Connections: []system.Connection{
 		{PlugSnap: "scratchpad", Plug: "nope", SlotSnap: "core", Slot: "shared-memory"},
-	})
+	}})
 	c.Check(err, ErrorMatches, `cannot connect plug "nope" from snap "scratchpad": no such plug`)
-	c.Check(profiles, IsNil)
+	c.Check(result, IsNil)
 
-	_, err = mount.Profile{Name: "snap.x.fstab", Text: "only-one-field\n"}.MountProfile()
+	_, err = mount.ParseProfile(system.File{Name: "snap.x.fstab", Text: "only-one-field\n"})
 	c.Check(err, ErrorMatches, `cannot parse mount profile "snap.x.fstab": .*`)
+}
+
+func (s *profilesSuite) TestRunInNamespaceWithoutProfile(c *C) {
+	called := false
+	err := mount.RunInNamespace(nil, func() error {
+		called = true
+		return nil
+	})
+	c.Check(err, ErrorMatches, `cannot run in mount namespace: profile is nil`)
+	c.Check(called, Equals, false)
 }
 
 func (s *profilesSuite) TestUnsupportedEntries(c *C) {

@@ -21,9 +21,9 @@ func (s *profilesSuite) TestRealSnaps(c *C) {
 		result, err := mount.Generate(t.Setup)
 		c.Assert(err, IsNil, Commentf(t.Name))
 		files := make(map[string]string)
-		for _, profile := range result.Profiles {
+		for _, profile := range result.Files {
 			files[profile.Name] = profile.Text
-			_, err := profile.MountProfile()
+			_, err := mount.ParseProfile(profile)
 			c.Check(err, IsNil, Commentf("%s: %s", t.Name, profile.Name))
 			entries[t.Name+"/"+profile.Name] = profile.Text
 		}

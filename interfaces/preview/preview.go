@@ -164,13 +164,13 @@ func (r *Report) check() *Check {
 		check.Error = err.Error()
 		return check
 	}
-	result, err := apparmor.Generate(setup)
+	result, err := apparmor.Generate(setup, apparmor.Options{Compile: true})
 	if err != nil {
 		check.Error = err.Error()
 		return check
 	}
 	check.OK = true
-	for _, p := range result.Profiles {
+	for _, p := range result.Files {
 		check.Profiles = append(check.Profiles, p.Name)
 	}
 	for _, c := range result.Connected {

@@ -19,6 +19,7 @@ import (
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/release"
 	"github.com/snapcore/snapd/snap"
+	"github.com/snapcore/snapd/timings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
@@ -123,14 +124,23 @@ type Connected struct {
 	Requested bool
 }
 
-// File is one file that a security backend wrote.
+// File is one file that a security backend wrote: an AppArmor profile or a
+// mount profile.
 type File struct {
-	Name string // e.g. "snap.consumer.client"
+	Name string // e.g. "snap.consumer.client" or "snap.consumer.fstab"
 	Text string
 }
 
 // globalsMu guards the snapd globals that Run and ReadSnap change.
 var globalsMu sync.Mutex
+
+// OutsideRun calls fn while no Run or ReadSnap is under way, so that fn
+// sees snapd's globals as the process has them. fn must call neither.
+func OutsideRun(fn func()) {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
+	fn()
+}
 
 // installedRevision is the revision snapd gives the first snap installed
 // from a file without assertions: x1.
@@ -162,6 +172,9 @@ func onHost() (restore func()) {
 // changes is restored before it returns, and the temporary root is removed.
 // Runs and ReadSnap calls take turns: fn must call neither.
 func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
+	if backend == nil {
+		return errors.New("cannot run a system: backend is nil")
+	}
 	globalsMu.Lock()
 	defer globalsMu.Unlock()
 
@@ -233,9 +246,50 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	return fn(sys)
 }
 
-// ReadProfiles reads the files a backend wrote in dir, sorted by name.
-// Paths under the temporary root are written as they are on a real root.
-func (sys *System) ReadProfiles(dir string) ([]File, error) {
+// Profiles is what a security backend wrote for the snaps of a system, and
+// the connections it was written for.
+type Profiles struct {
+	Files     []File // sorted by Name
+	Connected []Connected
+}
+
+// WriteProfiles sets up the system of setup with backend, as Run does, and
+// has backend write the files of every snap. It returns those in the
+// directory that dir names, which it asks on the system (dir returns, say,
+// dirs.SnapAppArmorDir). prepare, when not nil, runs on the system before
+// the backend; unless it fails, the restore it returns runs once the files
+// are read.
+func WriteProfiles(setup Setup, backend interfaces.SecurityBackend, dir func() string, prepare func(*System) (restore func(), err error)) (*Profiles, error) {
+	if dir == nil {
+		return nil, errors.New("cannot write profiles: dir is nil")
+	}
+	var profiles *Profiles
+	err := Run(setup, backend, func(sys *System) error {
+		if prepare != nil {
+			restore, err := prepare(sys)
+			if err != nil {
+				return err
+			}
+			defer restore()
+		}
+		for _, appSet := range sys.AppSets {
+			if err := backend.Setup(appSet, interfaces.ConfinementOptions{}, sys.Repository, timings.New(nil)); err != nil {
+				return err
+			}
+		}
+		files, err := sys.readFiles(dir())
+		profiles = &Profiles{Files: files, Connected: sys.Connected}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return profiles, nil
+}
+
+// readFiles reads the files a backend wrote in dir, sorted by name. Paths
+// under the temporary root are written as they are on a real root.
+func (sys *System) readFiles(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil

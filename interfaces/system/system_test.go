@@ -2,8 +2,10 @@ package system_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
 	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/interfaces/ifacetest"
@@ -130,6 +132,44 @@ func (s *systemSuite) TestRun(c *C) {
 	c.Check(root, Not(Equals), "")
 	_, err = os.Stat(root)
 	c.Check(os.IsNotExist(err), Equals, true)
+}
+
+func (s *systemSuite) TestRunWithoutBackend(c *C) {
+	called := false
+	err := system.Run(system.Setup{}, nil, func(*system.System) error {
+		called = true
+		return nil
+	})
+	c.Check(err, ErrorMatches, `cannot run a system: backend is nil`)
+	c.Check(called, Equals, false)
+}
+
+// WriteProfiles prepares the system, has the backend set up every snap, and
+// reads what it wrote, paths under the root written as on a real root.
+func (s *systemSuite) TestWriteProfiles(c *C) {
+	var root string
+	restored := false
+	backend := &ifacetest.TestSecurityBackend{BackendName: "test"}
+	backend.SetupCallback = func(appSet *interfaces.SnapAppSet, _ interfaces.ConfinementOptions, _ *interfaces.Repository) error {
+		text := filepath.Join(root, "snap", appSet.InstanceName()) + "\n"
+		return os.WriteFile(filepath.Join(root, "out", appSet.InstanceName()), []byte(text), 0644)
+	}
+	setup := system.Setup{Snaps: []system.Snap{{YAML: []byte("name: provider\nversion: \"1\"\n")}}}
+	profiles, err := system.WriteProfiles(setup, backend, func() string { return filepath.Join(dirs.GlobalRootDir, "out") }, func(sys *system.System) (func(), error) {
+		root = sys.Root
+		c.Check(backend.SetupCalls, HasLen, 0)
+		return func() { restored = true }, os.Mkdir(filepath.Join(root, "out"), 0755)
+	})
+	c.Assert(err, IsNil)
+	c.Check(profiles, DeepEquals, &system.Profiles{Files: []system.File{
+		{Name: "provider", Text: "/snap/provider\n"},
+		{Name: "snapd", Text: "/snap/snapd\n"},
+	}})
+	c.Check(restored, Equals, true)
+
+	profiles, err = system.WriteProfiles(setup, backend, nil, nil)
+	c.Check(err, ErrorMatches, `cannot write profiles: dir is nil`)
+	c.Check(profiles, IsNil)
 }
 
 func (s *systemSuite) TestBaseDeclaration(c *C) {

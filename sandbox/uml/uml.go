@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // ErrNoKernel is returned when linux.uml is not installed.
@@ -41,12 +43,6 @@ func KernelPath() (string, error) {
 		return path, nil
 	}
 	return "", ErrNoKernel
-}
-
-// Profile is the text of one AppArmor profile file and the profile's name.
-type Profile struct {
-	Name string
-	Text string
 }
 
 // File is a host file copied into the kernel's root before a batch's steps.
@@ -77,7 +73,7 @@ type Step struct {
 // Batch loads its profiles, replacing any of the same name, installs its
 // files and then runs its steps in order.
 type Batch struct {
-	Profiles []Profile
+	Profiles []system.File // AppArmor profile files, each named as its profile
 	Files    []File
 	Steps    []Step
 }

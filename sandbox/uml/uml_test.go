@@ -8,6 +8,7 @@ import (
 
 	. "gopkg.in/check.v1"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
@@ -18,8 +19,8 @@ type umlSuite struct{}
 var _ = Suite(&umlSuite{})
 
 // catProfile lets cat read /tmp/allowed, and with extra more.
-func catProfile(extra string) uml.Profile {
-	return uml.Profile{Name: "uml-test", Text: `#include <tunables/global>
+func catProfile(extra string) system.File {
+	return system.File{Name: "uml-test", Text: `#include <tunables/global>
 profile uml-test {
   #include <abstractions/base>
   /usr/bin/cat mr,
@@ -39,7 +40,7 @@ func (s *umlSuite) TestRun(c *C) {
 		{Path: "/tmp/denied", Source: filepath.Join(dir, "denied"), Mode: 0644},
 	}
 	report, err := uml.Run([]uml.Batch{{
-		Profiles: []uml.Profile{catProfile("")},
+		Profiles: []system.File{catProfile("")},
 		Files:    files,
 		Steps: []uml.Step{
 			{Argv: []string{"/usr/bin/cat", "/tmp/allowed"}, Profile: "uml-test"},
@@ -55,7 +56,7 @@ func (s *umlSuite) TestRun(c *C) {
 			{Argv: []string{"/bin/sh", "-c", "echo through > /tmp/fifo"}},
 		},
 	}, {
-		Profiles: []uml.Profile{catProfile("  /tmp/denied r,\n")},
+		Profiles: []system.File{catProfile("  /tmp/denied r,\n")},
 		Steps:    []uml.Step{{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"}},
 	}})
 	c.Assert(err, IsNil)
@@ -89,7 +90,7 @@ func (s *umlSuite) TestRun(c *C) {
 }
 
 func (s *umlSuite) TestRunRejectedProfile(c *C) {
-	_, err := uml.Run([]uml.Batch{{Profiles: []uml.Profile{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
+	_, err := uml.Run([]uml.Batch{{Profiles: []system.File{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
 	c.Assert(err, NotNil)
 	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not load profiles broken into the kernel: "), Equals, true, Commentf("%v", err))
 }
