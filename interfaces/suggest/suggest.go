@@ -364,21 +364,24 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		result.Notes = append(result.Notes, fmt.Sprintf("%s: no other snap touches its objects, so a private /dev/shm serves it: its /dev/shm becomes its own, and other snaps no longer see its objects", instances[0]))
 		return
 	}
-	// The slot goes to the snap that creates in the most groups.
-	creates := map[string]int{}
+	// The slot goes to the snap that creates in the most groups, then
+	// the most names.
+	creates, names := map[string]int{}, map[string]int{}
 	for _, g := range groups {
 		for _, instance := range instances {
+			created := 0
 			for _, name := range g.names {
 				if a := d.access[name][instance]; a != nil && a.create {
-					creates[instance]++
-					break
+					created++
 				}
 			}
+			names[instance] += created
+			creates[instance] += min(created, 1)
 		}
 	}
 	slotSnap := instances[0]
 	for _, instance := range instances {
-		if creates[instance] > creates[slotSnap] {
+		if creates[instance] > creates[slotSnap] || creates[instance] == creates[slotSnap] && names[instance] > names[slotSnap] {
 			slotSnap = instance
 		}
 	}
@@ -445,6 +448,48 @@ func identifier(patterns []string, slotSnap string) string {
 		}
 	}
 	return snap.InstanceSnap(slotSnap)
+}
+
+// OK reports whether the suggestions cover every denial, and with
+// Options.Check, whether the profiles compile.
+func (r *Result) OK() bool {
+	return len(r.Undeclarable) == 0 && (r.Check == nil || r.Check.Error == "")
+}
+
+// Lines is the result as text: each snap's plugs and slots as in
+// snapcraft.yaml, the snap connect commands, notes, the names that cannot
+// be declared, what was left out and the check.
+func (r *Result) Lines() []string {
+	var lines []string
+	if len(r.Snaps) == 0 {
+		lines = append(lines, "no denials of snaps in /dev/shm to declare")
+	}
+	for _, s := range r.Snaps {
+		lines = append(lines, s.Instance+", in snapcraft.yaml:")
+		for _, line := range strings.Split(strings.TrimSuffix(string(s.YAML()), "\n"), "\n") {
+			lines = append(lines, "  "+line)
+		}
+	}
+	for _, c := range r.Connections {
+		lines = append(lines, c.String())
+	}
+	for _, note := range append(r.Notes, r.Warnings...) {
+		lines = append(lines, "note: "+note)
+	}
+	for _, u := range r.Undeclarable {
+		lines = append(lines, fmt.Sprintf("cannot declare %q for %s: %s", u.Name, u.Snap, u.Reason))
+	}
+	for _, s := range r.Skipped {
+		lines = append(lines, fmt.Sprintf("left out %d: %s", s.Count, s.Reason))
+	}
+	switch {
+	case r.Check == nil:
+	case r.Check.Error != "":
+		lines = append(lines, "check: "+r.Check.Error)
+	default:
+		lines = append(lines, "check: "+strings.Join(r.Check.Profiles, ", ")+" compile")
+	}
+	return lines
 }
 
 // snapYAML is the snap.yaml of a snap with the suggestion: the apps and
