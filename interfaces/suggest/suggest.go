@@ -428,7 +428,7 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		}
 	}
 	if len(mutual) > 0 {
-		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the other opens: %s offers them all in one slot, %q, and its plugs may create them too",
+		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the names cover: %s offers them all in one slot, %q, and its plugs may create them too",
 			slotSnap, strings.Join(mutual, ", "), slotSnap, id))
 	}
 }
@@ -563,20 +563,28 @@ func validate(result *Result) error {
 	return nil
 }
 
-// check compiles the profiles of the snaps, connected as suggested.
-func check(result *Result) *Check {
+// Setup is the install of the snaps with the suggestions, for
+// apparmor.Generate, mount.Generate or enforce.GenerateScene: each snap
+// with the apps and hooks of the log, the connections to snap connect
+// asked for, private plugs auto-connected.
+func (r *Result) Setup() system.Setup {
 	var setup system.Setup
-	for i := range result.Snaps {
-		s := &result.Snaps[i]
+	for i := range r.Snaps {
+		s := &r.Snaps[i]
 		_, key := snap.SplitInstanceName(s.Instance)
 		setup.Snaps = append(setup.Snaps, system.Snap{YAML: s.snapYAML(), InstanceKey: key})
 	}
-	for _, c := range result.Connections {
+	for _, c := range r.Connections {
 		if c.SlotSnap != "" {
 			setup.Connections = append(setup.Connections, system.Connection{PlugSnap: c.PlugSnap, Plug: c.Plug, SlotSnap: c.SlotSnap, Slot: c.Slot})
 		}
 	}
-	generated, err := apparmor.Generate(setup)
+	return setup
+}
+
+// check compiles the profiles of the snaps, connected as suggested.
+func check(result *Result) *Check {
+	generated, err := apparmor.Generate(result.Setup())
 	if err != nil {
 		return &Check{Profiles: []string{}, Error: err.Error()}
 	}

@@ -55,7 +55,7 @@ func (s *suggestSuite) TestROS2(c *C) {
 	// glibc's temporary names are covered: not listed, not undeclarable.
 	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{})
 	c.Check(result.Skipped, DeepEquals, []suggest.Skipped{{suggest.NotRecord, 1}, {suggest.Repeated, 1}})
-	c.Check(result.Notes, DeepEquals, []string{`ros2-talker and ros2-listener each create objects that the other opens: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`ros2-talker and ros2-listener each create objects that the names cover: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
 	c.Check(result.Warnings, DeepEquals, []string{})
 	c.Check(result.Check, IsNil)
 	c.Check(string(result.Snaps[1].YAML()), Equals, `slots:
@@ -245,7 +245,7 @@ func (s *suggestSuite) TestMutual(c *C) {
 	c.Check(result.Snaps[0].Slots, DeepEquals, map[string]map[string]interface{}{"left": {
 		"interface": "shared-memory", "shared-memory": "left", "read": []string{"left_a"}, "write": []string{"both_*"}}})
 	c.Check(result.Snaps[1].Plugs, DeepEquals, map[string]map[string]interface{}{"left": {"interface": "shared-memory", "shared-memory": "left"}})
-	c.Check(result.Notes, DeepEquals, []string{`left and right each create objects that the other opens: left offers them all in one slot, "left", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`left and right each create objects that the names cover: left offers them all in one slot, "left", and its plugs may create them too`})
 }
 
 func (s *suggestSuite) TestLimits(c *C) {
