@@ -44,7 +44,7 @@ var fastDDS = []step{
 	{"chromium", "chromium", []string{"shm-create", "/.org.chromium.Chromium.b7TkLm"}},
 }
 
-// run places the snaps of setup in a scene and adds the steps; it returns
+// scene places the snaps of setup in a scene and adds the steps; it returns
 // the indexes of the steps.
 func scene(c *C, name, probe string, setup system.Setup, steps []step) (*enforce.Scene, []int) {
 	s, err := enforce.GenerateScene(name, probe, setup)
