@@ -117,7 +117,7 @@ type access struct {
 // denied is the log's denials in /dev/shm, by snap and name.
 type denied struct {
 	access     map[string]map[string]*access // name → instance → access
-	temporary  map[string][]string           // instance → temporary semaphore names
+	temporary  map[string]map[string]bool    // instance → temporary semaphore names
 	semaphores map[string]bool               // instances whose connection shares semaphores
 	apps       map[string]map[string]bool    // instance → "app" or "hook.NAME"
 	skipped    map[string]int
@@ -149,7 +149,7 @@ func Suggest(log string, opts Options) (*Result, error) {
 
 // read collects the denials of snap applications directly in /dev/shm.
 func read(log string) *denied {
-	d := &denied{access: map[string]map[string]*access{}, temporary: map[string][]string{}, apps: map[string]map[string]bool{}, semaphores: map[string]bool{}, skipped: map[string]int{}, undeclared: []Undeclarable{}}
+	d := &denied{access: map[string]map[string]*access{}, temporary: map[string]map[string]bool{}, apps: map[string]map[string]bool{}, semaphores: map[string]bool{}, skipped: map[string]int{}, undeclared: []Undeclarable{}}
 	records, others := denial.Parse(log)
 	d.skipped[NotRecord] = others
 	seen := map[string]bool{}
@@ -184,7 +184,10 @@ func read(log string) *denied {
 		}
 		for i, name := range names {
 			if semTemporary.MatchString(name) {
-				d.temporary[instance] = append(d.temporary[instance], name)
+				if d.temporary[instance] == nil {
+					d.temporary[instance] = map[string]bool{}
+				}
+				d.temporary[instance][name] = true
 				continue
 			}
 			if reason := refusal(name); reason != "" {
@@ -331,7 +334,7 @@ func (d *denied) declare(result *Result, exact bool) {
 		if d.semaphores[instance] {
 			continue
 		}
-		for _, name := range d.temporary[instance] {
+		for _, name := range sortedKeys(d.temporary[instance]) {
 			result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoSemaphore})
 		}
 	}

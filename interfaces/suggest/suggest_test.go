@@ -189,8 +189,9 @@ func (s *suggestSuite) TestUndeclarable(c *C) {
 		`audit: apparmor="DENIED" operation="mknod" profile="snap.ab.ab" name=2F6465762F73686D2F6122207069643D31 requested_mask="c"`,
 		// opened, never created by a snap
 		denied("snap.ab.ab", "open", "/dev/shm/pulse-shm-1", "r"),
-		// a temporary semaphore name alone
+		// a temporary semaphore name alone, listed once
 		denied("snap.cd.cd", "mknod", "/dev/shm/sem.Xk29Qa", "c"),
+		denied("snap.cd.cd", "open", "/dev/shm/sem.Xk29Qa", "wc"),
 	}, "\n")
 	result, err := suggest.Suggest(log, suggest.Options{})
 	c.Assert(err, IsNil)
