@@ -3,6 +3,7 @@
 //	snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]
 //	snap-iface lint SNAP...
 //	snap-iface shm-audit [--root DIR] [--snaps NAME,...]
+//	snap-iface suggest [--json] [--exact] [--check] [LOG...]
 //
 // connect shows what snapd would decide and generate for one connection:
 // the verdict of the sanitizer, of the policy engine and the security rules
@@ -24,6 +25,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
 )
 
 const (
@@ -105,6 +108,20 @@ what was inspected.`,
 snap-iface shm-audit --root /mnt/image --snaps firefox,ros2-talker`,
 	flags: func() *flag.FlagSet { return auditFlags(new(auditOptions)) },
 	run:   runAudit,
+}, {
+	name:     "suggest",
+	synopsis: "snap-iface suggest [--json] [--exact] [--check] [LOG...]",
+	about: `Reads kernel log text (dmesg, journalctl -k, syslog, audit.log; stdin when no
+LOG is given), prints the shared-memory plugs, slots and snap connect commands
+that allow snap apps' AppArmor denials in /dev/shm, checked by the sanitizer
+and lint: the fewest patterns, or a private /dev/shm for a snap that shares none.`,
+	exits: `0  every denial is covered, and with --check the profiles compile
+1  a name cannot be declared, or apparmor_parser rejects a profile
+2  the command could not run`,
+	example: `journalctl -k | snap-iface suggest
+snap-iface suggest --json /var/log/audit/audit.log`,
+	flags: func() *flag.FlagSet { return suggestFlags(new(bool), new(suggest.Options)) },
+	run:   runSuggest,
 }}
 
 func main() {
@@ -122,7 +139,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stdout, stderr = &lineCutter{w: stdout}, &lineCutter{w: stderr}
 	warningOutput = stderr
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "snap-iface: missing command: want connect, lint or shm-audit (see snap-iface help)")
+		fmt.Fprintln(stderr, "snap-iface: missing command: want connect, lint, shm-audit or suggest (see snap-iface help)")
 		return exitUsage
 	}
 	switch args[0] {
@@ -141,7 +158,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := findCommand(args[0])
 	if cmd == nil {
-		fmt.Fprintf(stderr, "snap-iface: unknown command %q: want connect, lint or shm-audit\n", args[0])
+		fmt.Fprintf(stderr, "snap-iface: unknown command %q: want connect, lint, shm-audit or suggest\n", args[0])
 		return exitUsage
 	}
 	status, err := cmd.run(args[1:], stdout)

@@ -27,6 +27,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 )
 
 // ErrNoKernel is returned when linux.uml is not installed.
@@ -83,14 +84,14 @@ type Result struct {
 	Exit    int // the exit status; 128+n when killed by signal n
 	Stdout  string
 	Stderr  string
-	Denials []Denial // those of the step's own process
+	Denials []denial.Record // those of the step's own process
 }
 
 // Report is what Run brings back.
 type Report struct {
-	Kernel  string     // the kernel's release, as uname -r prints it
-	Results [][]Result // Results[b][s] is step s of batch b
-	Denials []Denial   // every denial the kernel logged, in order
+	Kernel  string          // the kernel's release, as uname -r prints it
+	Results [][]Result      // Results[b][s] is step s of batch b
+	Denials []denial.Record // every denial the kernel logged, in order
 }
 
 // Run boots the kernel once and runs the batches. It fails when the kernel
@@ -244,7 +245,7 @@ func readReport(dir string, batches []Batch) (*Report, error) {
 	if enabled := strings.TrimSpace(read("apparmor")); enabled != "Y" {
 		return nil, fmt.Errorf("AppArmor is not enabled in the User-mode Linux kernel: /sys/module/apparmor/parameters/enabled is %q", enabled)
 	}
-	report := &Report{Kernel: strings.TrimSpace(read("kernel")), Denials: parseDenials(read("dmesg"))}
+	report := &Report{Kernel: strings.TrimSpace(read("kernel")), Denials: denial.Denials(read("dmesg"))}
 	for b, batch := range batches {
 		if rc := strings.TrimSpace(read(fmt.Sprintf("batch%d/load.rc", b))); rc != "0" {
 			var names []string

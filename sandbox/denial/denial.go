@@ -1,4 +1,12 @@
-package uml
+// Package denial reads AppArmor's records from kernel log text, in the
+// forms the kernel's audit lines are found in: dmesg, journalctl -k,
+// /var/log/syslog and /var/log/audit/audit.log (type=AVC msg=audit(…)):
+//
+//	… apparmor="DENIED" operation="open" profile="snap.a.b" name="/dev/shm/x" pid=12 comm="b" requested_mask="wc" denied_mask="wc" …
+//
+// Values the kernel hex-encodes (names with spaces, quotes or control
+// characters) are decoded.
+package denial
 
 import (
 	"encoding/hex"
@@ -6,29 +14,39 @@ import (
 	"strings"
 )
 
-// Denial is one apparmor="DENIED" line of the kernel log.
-type Denial struct {
+// Record is one AppArmor record of the kernel log.
+type Record struct {
+	Verdict       string // "DENIED", "ALLOWED", "AUDIT", …: the value of apparmor=
 	Operation     string // e.g. "open", "mknod", "link", "mount"
-	Profile       string // the profile that denied it
+	Profile       string // the profile that decided
 	Name          string // the path, or the mount point of a mount
 	Target        string // the link target, or the source of a bind mount
 	RequestedMask string // e.g. "wc"; empty for a mount
 	DeniedMask    string
 	Info          string // the kernel's reason, when it gives one
 	PID           int
-	Line          string // the line as the kernel logged it
+	Line          string // the record as the kernel logged it, from apparmor=
 }
 
-// parseDenials returns the AppArmor denials in kernel log text, in order.
-func parseDenials(log string) []Denial {
-	var denials []Denial
+// Denied reports whether AppArmor denied what the record is about.
+func (r Record) Denied() bool {
+	return r.Verdict == "DENIED"
+}
+
+// Parse returns the AppArmor records in log text, in order, and how many
+// non-empty lines are not AppArmor records.
+func Parse(log string) (records []Record, others int) {
 	for _, line := range strings.Split(log, "\n") {
-		i := strings.Index(line, `apparmor="DENIED"`)
+		i := strings.Index(line, `apparmor="`)
 		if i < 0 {
+			if strings.TrimSpace(line) != "" {
+				others++
+			}
 			continue
 		}
 		fields := auditFields(line[i:])
-		d := Denial{
+		r := Record{
+			Verdict:       fields["apparmor"],
 			Operation:     fields["operation"],
 			Profile:       fields["profile"],
 			Name:          fields["name"],
@@ -38,11 +56,23 @@ func parseDenials(log string) []Denial {
 			Info:          fields["info"],
 			Line:          strings.TrimSpace(line[i:]),
 		}
-		if d.Target == "" {
-			d.Target = fields["srcname"]
+		if r.Target == "" {
+			r.Target = fields["srcname"]
 		}
-		d.PID, _ = strconv.Atoi(fields["pid"])
-		denials = append(denials, d)
+		r.PID, _ = strconv.Atoi(fields["pid"])
+		records = append(records, r)
+	}
+	return records, others
+}
+
+// Denials returns the records of log text that are denials, in order.
+func Denials(log string) []Record {
+	records, _ := Parse(log)
+	var denials []Record
+	for _, r := range records {
+		if r.Denied() {
+			denials = append(denials, r)
+		}
 	}
 	return denials
 }
@@ -76,7 +106,9 @@ func auditFields(record string) map[string]string {
 				}
 			}
 		}
-		fields[key] = value
+		if _, seen := fields[key]; !seen {
+			fields[key] = value
+		}
 	}
 	return fields
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
+)
+
+func suggestFlags(json *bool, opts *suggest.Options) *flag.FlagSet {
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs.BoolVar(json, "json", false, "print a JSON document")
+	fs.BoolVar(&opts.Exact, "exact", false, "list the names as seen, rather than patterns")
+	fs.BoolVar(&opts.Check, "check", false, "compile the snaps' profiles with the suggestions with apparmor_parser")
+	return fs
+}
+
+// runSuggest reads the logs, or standard input when none is given.
+func runSuggest(args []string, stdout io.Writer) (int, error) {
+	var asJSON bool
+	var opts suggest.Options
+	args, err := parseFlags(suggestFlags(&asJSON, &opts), args)
+	if err != nil {
+		return 0, err
+	}
+	var log strings.Builder
+	for _, path := range append(args, "/dev/stdin")[:max(len(args), 1)] {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0, err
+		}
+		log.Write(data)
+	}
+	r, err := suggest.Suggest(log.String(), opts)
+	if err != nil {
+		return 0, err
+	}
+	if asJSON {
+		enc := json.NewEncoder(uncut(stdout))
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return 0, err
+		}
+	} else {
+		for _, line := range r.Lines() {
+			fmt.Fprintln(stdout, line)
+		}
+	}
+	if !r.OK() {
+		return exitFindings, nil
+	}
+	return exitOK, nil
+}

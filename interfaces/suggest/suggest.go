@@ -1,0 +1,608 @@
+// Package suggest reads the AppArmor denials of snap applications in
+// /dev/shm from kernel log text, and suggests the shared-memory plugs and
+// slots that allow what was denied: for each snap, the plugs and slots as
+// snap.yaml and snapcraft.yaml hold them, and the snap connect commands.
+// Each suggestion passes the interface's sanitizer and review's lint with no
+// error before it is returned.
+package suggest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/snapcore/snapd/interfaces"
+	"github.com/snapcore/snapd/snap"
+	"github.com/snapcore/snapd/snap/naming"
+	"gopkg.in/yaml.v2"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/review"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/denial"
+	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
+)
+
+const sharedMemory = "shared-memory"
+
+// Options change what Suggest returns.
+type Options struct {
+	// Exact lists the names as seen, rather than patterns.
+	Exact bool
+	// Check compiles the profiles of the snaps with the suggestions, and
+	// their connections made, with apparmor_parser.
+	Check bool
+}
+
+// Result is what Suggest found in a log.
+type Result struct {
+	// Snaps holds the suggestion for each snap, by instance name.
+	Snaps []Snap `json:"snaps"`
+	// Connections are those to make with snap connect.
+	Connections []Connection `json:"connections"`
+	// Undeclarable lists the names that no suggestion covers, and why.
+	Undeclarable []Undeclarable `json:"undeclarable"`
+	// Skipped counts what was left out of the log, by reason.
+	Skipped []Skipped `json:"skipped"`
+	// Notes say what a suggestion changes beyond the names.
+	Notes []string `json:"notes"`
+	// Warnings are review's warnings on the suggestions.
+	Warnings []string `json:"warnings"`
+	// Check is the result of Options.Check; nil without it.
+	Check *Check `json:"check,omitempty"`
+}
+
+// Snap is what to add to one snap.
+type Snap struct {
+	Instance string `json:"snap"`
+	// Plugs and Slots are the attributes of each plug and slot as snap.yaml
+	// holds them, with "interface" when the name is not the interface's.
+	Plugs map[string]map[string]interface{} `json:"plugs,omitempty"`
+	Slots map[string]map[string]interface{} `json:"slots,omitempty"`
+	// Apps and Hooks are those the log shows denied.
+	Apps  []string `json:"apps"`
+	Hooks []string `json:"hooks,omitempty"`
+}
+
+// Connection is one snap connect command; an empty SlotSnap is the system.
+type Connection struct {
+	PlugSnap string `json:"plug-snap"`
+	Plug     string `json:"plug"`
+	SlotSnap string `json:"slot-snap"`
+	Slot     string `json:"slot"`
+}
+
+// String is the command.
+func (c Connection) String() string {
+	return fmt.Sprintf("snap connect %s:%s %s:%s", c.PlugSnap, c.Plug, c.SlotSnap, c.Slot)
+}
+
+// Undeclarable is a name a snap was denied that no suggestion covers.
+type Undeclarable struct {
+	Snap   string `json:"snap"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// Skipped counts the records or lines left out for one reason.
+type Skipped struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+// Check is what apparmor_parser made of the snaps' profiles.
+type Check struct {
+	Profiles []string `json:"profiles"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// Reasons for leaving a line or record out.
+const (
+	NotRecord   = "not an AppArmor record"
+	NotDenied   = "not a denial"
+	NotSnap     = "not of a snap application's or hook's profile"
+	NotInShm    = "not directly in /dev/shm or /run/shm"
+	Repeated    = "repeated"
+	Glob        = `it holds "*", which the interface reads as a pattern: declared, it would match more names`
+	NoCreator   = "no snap in the log created it: the snap that does must be in the log"
+	NoSemaphore = "glibc's temporary name of a new semaphore, and the log names no semaphore of the snap: give the log of a run that names it, or declare sem.NAME"
+)
+
+// access is what one snap was denied on one name.
+type access struct {
+	create, write bool
+}
+
+// denied is the log's denials in /dev/shm, by snap and name.
+type denied struct {
+	access     map[string]map[string]*access // name → instance → access
+	temporary  map[string]map[string]bool    // instance → temporary semaphore names
+	semaphores map[string]bool               // instances whose connection shares semaphores
+	apps       map[string]map[string]bool    // instance → "app" or "hook.NAME"
+	skipped    map[string]int
+	undeclared []Undeclarable
+}
+
+// Suggest reads the denials in log and suggests the declarations that
+// allow them.
+func Suggest(log string, opts Options) (*Result, error) {
+	d := read(log)
+	result := &Result{Snaps: []Snap{}, Connections: []Connection{}, Undeclarable: d.undeclared, Notes: []string{}, Warnings: []string{}}
+	for _, reason := range []string{NotRecord, NotDenied, NotSnap, NotInShm, Repeated} {
+		if n := d.skipped[reason]; n > 0 {
+			result.Skipped = append(result.Skipped, Skipped{reason, n})
+		}
+	}
+	if result.Skipped == nil {
+		result.Skipped = []Skipped{}
+	}
+	d.declare(result, opts.Exact)
+	if err := validate(result); err != nil {
+		return nil, err
+	}
+	if opts.Check {
+		result.Check = check(result)
+	}
+	return result, nil
+}
+
+// read collects the denials of snap applications directly in /dev/shm.
+func read(log string) *denied {
+	d := &denied{access: map[string]map[string]*access{}, temporary: map[string]map[string]bool{}, apps: map[string]map[string]bool{}, semaphores: map[string]bool{}, skipped: map[string]int{}, undeclared: []Undeclarable{}}
+	records, others := denial.Parse(log)
+	d.skipped[NotRecord] = others
+	seen := map[string]bool{}
+	refused := map[string]bool{}
+	for _, r := range records {
+		instance, app, ok := snapProfile(r.Profile)
+		name, inShm := shmName(r.Name)
+		switch {
+		case !r.Denied():
+			d.skipped[NotDenied]++
+			continue
+		case !ok:
+			d.skipped[NotSnap]++
+			continue
+		case !inShm:
+			d.skipped[NotInShm]++
+			continue
+		}
+		key := strings.Join([]string{instance, app, r.Operation, name, r.Target, r.RequestedMask}, "\x00")
+		if seen[key] {
+			d.skipped[Repeated]++
+			continue
+		}
+		seen[key] = true
+		if d.apps[instance] == nil {
+			d.apps[instance] = map[string]bool{}
+		}
+		d.apps[instance][app] = true
+		names := []string{name}
+		if target, ok := shmName(r.Target); ok && r.Operation == "link" {
+			names = append(names, target)
+		}
+		for i, name := range names {
+			if semTemporary.MatchString(name) {
+				if d.temporary[instance] == nil {
+					d.temporary[instance] = map[string]bool{}
+				}
+				d.temporary[instance][name] = true
+				continue
+			}
+			if reason := refusal(name); reason != "" {
+				if !refused[instance+"\x00"+name] {
+					refused[instance+"\x00"+name] = true
+					d.undeclared = append(d.undeclared, Undeclarable{instance, name, reason})
+				}
+				continue
+			}
+			if d.access[name] == nil {
+				d.access[name] = map[string]*access{}
+			}
+			a := d.access[name][instance]
+			if a == nil {
+				a = &access{}
+				d.access[name][instance] = a
+			}
+			// A link creates its name; its target already exists.
+			creates := i == 0 && (strings.Contains(r.RequestedMask, "c") || r.Operation == "mknod" || r.Operation == "link")
+			a.create = a.create || creates
+			a.write = a.write || creates || strings.Trim(r.RequestedMask, "r") != ""
+		}
+	}
+	return d
+}
+
+// snapProfile returns the instance and the app ("app" or "hook.NAME") of
+// a snap's profile, snap.INSTANCE.APP or snap.INSTANCE.hook.HOOK.
+func snapProfile(profile string) (instance, app string, ok bool) {
+	rest, ok := strings.CutPrefix(profile, "snap.")
+	if !ok {
+		return "", "", false
+	}
+	instance, app, ok = strings.Cut(rest, ".")
+	if !ok || snap.ValidateInstanceName(instance) != nil {
+		return "", "", false
+	}
+	if hook, isHook := strings.CutPrefix(app, "hook."); isHook {
+		return instance, app, naming.ValidateHook(hook) == nil
+	}
+	return instance, app, snap.ValidAppName(app)
+}
+
+// shmName returns the name of an object directly in /dev/shm or /run/shm.
+func shmName(p string) (string, bool) {
+	for _, dir := range []string{"/dev/shm/", "/run/shm/"} {
+		if name, ok := strings.CutPrefix(p, dir); ok && name != "" && !strings.Contains(name, "/") {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// refusal says why a name seen cannot be declared as it is, if it cannot:
+// the interface refuses it, as it checks a slot's names, or it holds "*",
+// which the interface reads as a pattern of more names.
+func refusal(name string) string {
+	iface, err := builtin.ByName(sharedMemory)
+	if err != nil {
+		return err.Error()
+	}
+	slot := &snap.SlotInfo{Snap: &snap.Info{SuggestedName: "suggest"}, Name: sharedMemory, Interface: sharedMemory,
+		Attrs: map[string]interface{}{"write": []interface{}{name}}}
+	if err := interfaces.BeforePrepareSlot(iface, slot); err != nil {
+		return err.Error()
+	}
+	if strings.Contains(name, "*") {
+		return Glob
+	}
+	return ""
+}
+
+// declare groups the names into patterns, and the snaps that share a
+// pattern into one connection: the snap creating the most offers a slot,
+// the others plug it. A snap that shares no pattern gets a private plug.
+func (d *denied) declare(result *Result, exact bool) {
+	var names []string
+	for name := range d.access {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	// Union of the snaps that share a pattern, and each pattern's group.
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(s string) string {
+		if parent[s] == "" || parent[s] == s {
+			return s
+		}
+		parent[s] = find(parent[s])
+		return parent[s]
+	}
+	var groups []group
+	for _, g := range generalize(names, exact) {
+		created := false
+		for _, name := range g.names {
+			for _, a := range d.access[name] {
+				created = created || a.create
+			}
+		}
+		if !created {
+			for _, name := range g.names {
+				for _, instance := range sortedKeys(d.access[name]) {
+					result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoCreator})
+				}
+			}
+			continue
+		}
+		groups = append(groups, g)
+		var first string
+		for _, name := range g.names {
+			for instance := range d.access[name] {
+				if first == "" {
+					first = find(instance)
+				}
+				if root := find(instance); root != first {
+					parent[root] = first
+				}
+			}
+		}
+	}
+	components := map[string][]group{}
+	members := map[string]map[string]bool{}
+	for _, g := range groups {
+		for instance := range d.access[g.names[0]] {
+			root := find(instance)
+			components[root] = append(components[root], g)
+			break
+		}
+		for _, name := range g.names {
+			for instance := range d.access[name] {
+				root := find(instance)
+				if members[root] == nil {
+					members[root] = map[string]bool{}
+				}
+				members[root][instance] = true
+			}
+		}
+	}
+	snaps := map[string]*Snap{}
+	for _, root := range sortedKeys(components) {
+		d.declareComponent(result, snaps, sortedKeys(members[root]), components[root])
+	}
+	for _, instance := range sortedKeys(d.temporary) {
+		if d.semaphores[instance] {
+			continue
+		}
+		for _, name := range sortedKeys(d.temporary[instance]) {
+			result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoSemaphore})
+		}
+	}
+	for _, instance := range sortedKeys(snaps) {
+		result.Snaps = append(result.Snaps, *snaps[instance])
+	}
+	sort.SliceStable(result.Undeclarable, func(i, j int) bool { return result.Undeclarable[i].Snap < result.Undeclarable[j].Snap })
+}
+
+// declareComponent suggests the plugs and slot of snaps that share groups.
+func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instances []string, groups []group) {
+	snapOf := func(instance string) *Snap {
+		if snaps[instance] == nil {
+			s := &Snap{Instance: instance}
+			for _, app := range sortedKeys(d.apps[instance]) {
+				if hook, ok := strings.CutPrefix(app, "hook."); ok {
+					s.Hooks = append(s.Hooks, hook)
+				} else {
+					s.Apps = append(s.Apps, app)
+				}
+			}
+			snaps[instance] = s
+		}
+		return snaps[instance]
+	}
+	if len(instances) == 1 {
+		s := snapOf(instances[0])
+		s.Plugs = map[string]map[string]interface{}{sharedMemory: {"private": true}}
+		result.Connections = append(result.Connections, Connection{instances[0], sharedMemory, "", sharedMemory})
+		result.Notes = append(result.Notes, fmt.Sprintf("%s: no other snap touches its objects, so a private /dev/shm serves it: its /dev/shm becomes its own, and other snaps no longer see its objects", instances[0]))
+		return
+	}
+	// The slot goes to the snap that creates in the most groups, then
+	// the most names.
+	creates, names := map[string]int{}, map[string]int{}
+	for _, g := range groups {
+		for _, instance := range instances {
+			created := 0
+			for _, name := range g.names {
+				if a := d.access[name][instance]; a != nil && a.create {
+					created++
+				}
+			}
+			names[instance] += created
+			creates[instance] += min(created, 1)
+		}
+	}
+	slotSnap := instances[0]
+	for _, instance := range instances {
+		if creates[instance] > creates[slotSnap] || creates[instance] == creates[slotSnap] && names[instance] > names[slotSnap] {
+			slotSnap = instance
+		}
+	}
+	var read, write, patterns []string
+	for _, g := range groups {
+		patterns = append(patterns, g.pattern)
+		// sem_open opens a semaphore read-write, and glibc's temporary
+		// names are covered for "write" semaphores only.
+		needsWrite := strings.HasPrefix(g.pattern, "sem.")
+		for _, name := range g.names {
+			for instance, a := range d.access[name] {
+				needsWrite = needsWrite || instance != slotSnap && a.write
+			}
+		}
+		if needsWrite {
+			write = append(write, g.pattern)
+			if strings.HasPrefix(g.pattern, "sem.") {
+				for _, instance := range instances {
+					d.semaphores[instance] = true
+				}
+			}
+		} else {
+			read = append(read, g.pattern)
+		}
+	}
+	id := identifier(patterns, slotSnap)
+	slot := map[string]interface{}{"interface": sharedMemory, sharedMemory: id}
+	if len(read) > 0 {
+		slot["read"] = read
+	}
+	if len(write) > 0 {
+		slot["write"] = write
+	}
+	snapOf(slotSnap).Slots = map[string]map[string]interface{}{id: slot}
+	var mutual []string
+	for _, instance := range instances {
+		if instance == slotSnap {
+			continue
+		}
+		snapOf(instance).Plugs = map[string]map[string]interface{}{id: {"interface": sharedMemory, sharedMemory: id}}
+		result.Connections = append(result.Connections, Connection{instance, id, slotSnap, id})
+		if creates[instance] > 0 {
+			mutual = append(mutual, instance)
+		}
+	}
+	if len(mutual) > 0 {
+		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the names cover: %s offers them all in one slot, %q, and its plugs may create them too",
+			slotSnap, strings.Join(mutual, ", "), slotSnap, id))
+	}
+}
+
+// identifier is the first word of the patterns' common prefix, when it
+// makes a plug name, or the slot snap's name.
+func identifier(patterns []string, slotSnap string) string {
+	prefix := strings.TrimPrefix(patterns[0], "sem.")
+	for _, p := range patterns[1:] {
+		p = strings.TrimPrefix(p, "sem.")
+		prefix = prefix[:commonPrefix(prefix, p)]
+	}
+	if key, ok := family(prefix); ok {
+		id := strings.ToLower(key)
+		if snap.ValidateSlotName(id) == nil && id != sharedMemory {
+			return id
+		}
+	}
+	return snap.InstanceSnap(slotSnap)
+}
+
+// OK reports whether the suggestions cover every denial, and with
+// Options.Check, whether the profiles compile.
+func (r *Result) OK() bool {
+	return len(r.Undeclarable) == 0 && (r.Check == nil || r.Check.Error == "")
+}
+
+// Lines is the result as text: each snap's plugs and slots as in
+// snapcraft.yaml, the snap connect commands, notes, the names that cannot
+// be declared, what was left out and the check.
+func (r *Result) Lines() []string {
+	var lines []string
+	if len(r.Snaps) == 0 {
+		lines = append(lines, "no denials of snaps in /dev/shm to declare")
+	}
+	for _, s := range r.Snaps {
+		lines = append(lines, s.Instance+", in snapcraft.yaml:")
+		for _, line := range strings.Split(strings.TrimSuffix(string(s.YAML()), "\n"), "\n") {
+			lines = append(lines, "  "+line)
+		}
+	}
+	for _, c := range r.Connections {
+		lines = append(lines, c.String())
+	}
+	for _, note := range append(r.Notes, r.Warnings...) {
+		lines = append(lines, "note: "+note)
+	}
+	for _, u := range r.Undeclarable {
+		lines = append(lines, fmt.Sprintf("cannot declare %q for %s: %s", u.Name, u.Snap, u.Reason))
+	}
+	for _, s := range r.Skipped {
+		lines = append(lines, fmt.Sprintf("left out %d: %s", s.Count, s.Reason))
+	}
+	switch {
+	case r.Check == nil:
+	case r.Check.Error != "":
+		lines = append(lines, "check: "+r.Check.Error)
+	default:
+		lines = append(lines, "check: "+strings.Join(r.Check.Profiles, ", ")+" compile")
+	}
+	return lines
+}
+
+// snapYAML is the snap.yaml of a snap with the suggestion: the apps and
+// hooks of the log, and its plugs and slots.
+func (s *Snap) snapYAML() []byte {
+	apps := yaml.MapSlice{}
+	for _, app := range s.Apps {
+		apps = append(apps, yaml.MapItem{Key: app, Value: map[string]string{"command": "bin/" + app}})
+	}
+	hooks := yaml.MapSlice{}
+	for _, hook := range s.Hooks {
+		hooks = append(hooks, yaml.MapItem{Key: hook, Value: map[string]string{}})
+	}
+	doc := yaml.MapSlice{{Key: "name", Value: snap.InstanceSnap(s.Instance)}, {Key: "version", Value: "0"}}
+	if len(apps) > 0 {
+		doc = append(doc, yaml.MapItem{Key: "apps", Value: apps})
+	}
+	if len(hooks) > 0 {
+		doc = append(doc, yaml.MapItem{Key: "hooks", Value: hooks})
+	}
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		panic(fmt.Sprintf("internal error: cannot write a snap.yaml: %v", err))
+	}
+	return append(data, s.YAML()...)
+}
+
+// YAML is the snapcraft.yaml and snap.yaml text of the snap's plugs and
+// slots.
+func (s *Snap) YAML() []byte {
+	doc := yaml.MapSlice{}
+	if len(s.Plugs) > 0 {
+		doc = append(doc, yaml.MapItem{Key: "plugs", Value: s.Plugs})
+	}
+	if len(s.Slots) > 0 {
+		doc = append(doc, yaml.MapItem{Key: "slots", Value: s.Slots})
+	}
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		panic(fmt.Sprintf("internal error: cannot write plugs and slots: %v", err))
+	}
+	return data
+}
+
+// validate reads each snap with its suggestion as snapd installs it, and
+// lints them all: a rejected plug or slot, or an error of review, is an
+// error of Suggest.
+func validate(result *Result) error {
+	var snaps []review.Snap
+	for i := range result.Snaps {
+		s := &result.Snaps[i]
+		read, err := snapyaml.Parse(s.Instance+"/snap.yaml", s.snapYAML())
+		if err != nil {
+			return fmt.Errorf("cannot suggest plugs and slots for snap %q: %v", s.Instance, err)
+		}
+		for _, reason := range read.Installed.BadInterfaces {
+			return fmt.Errorf("cannot suggest plugs and slots for snap %q: %s", s.Instance, reason)
+		}
+		snaps = append(snaps, review.Snap{Label: s.Instance, Info: read.Declared, BadInterfaces: read.Installed.BadInterfaces})
+	}
+	findings, err := review.Snaps(snaps)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if f.Severity() == review.Error {
+			return fmt.Errorf("cannot suggest plugs and slots: %s", f)
+		}
+		result.Warnings = append(result.Warnings, f.String())
+	}
+	return nil
+}
+
+// Setup is the install of the snaps with the suggestions, for
+// apparmor.Generate, mount.Generate or enforce.GenerateScene: each snap
+// with the apps and hooks of the log, the connections to snap connect
+// asked for, private plugs auto-connected.
+func (r *Result) Setup() system.Setup {
+	var setup system.Setup
+	for i := range r.Snaps {
+		s := &r.Snaps[i]
+		_, key := snap.SplitInstanceName(s.Instance)
+		setup.Snaps = append(setup.Snaps, system.Snap{YAML: s.snapYAML(), InstanceKey: key})
+	}
+	for _, c := range r.Connections {
+		if c.SlotSnap != "" {
+			setup.Connections = append(setup.Connections, system.Connection{PlugSnap: c.PlugSnap, Plug: c.Plug, SlotSnap: c.SlotSnap, Slot: c.Slot})
+		}
+	}
+	return setup
+}
+
+// check compiles the profiles of the snaps, connected as suggested.
+func check(result *Result) *Check {
+	generated, err := apparmor.Generate(result.Setup(), apparmor.Options{Compile: true})
+	if err != nil {
+		return &Check{Profiles: []string{}, Error: err.Error()}
+	}
+	c := &Check{Profiles: []string{}}
+	for _, p := range generated.Files {
+		c.Profiles = append(c.Profiles, p.Name)
+	}
+	return c
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
