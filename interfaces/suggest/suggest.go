@@ -328,7 +328,7 @@ func (d *denied) declare(result *Result, exact bool) {
 	}
 	snaps := map[string]*Snap{}
 	for _, root := range sortedKeys(components) {
-		d.declareComponent(result, snaps, sortedKeys(members[root]), components[root])
+		d.declareComponent(result, snaps, sortedKeys(members[root]), components[root], exact)
 	}
 	for _, instance := range sortedKeys(d.temporary) {
 		if d.semaphores[instance] {
@@ -345,7 +345,7 @@ func (d *denied) declare(result *Result, exact bool) {
 }
 
 // declareComponent suggests the plugs and slot of snaps that share groups.
-func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instances []string, groups []group) {
+func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instances []string, groups []group, exact bool) {
 	snapOf := func(instance string) *Snap {
 		if snaps[instance] == nil {
 			s := &Snap{Instance: instance}
@@ -365,6 +365,8 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		s.Plugs = map[string]map[string]interface{}{sharedMemory: {"private": true}}
 		result.Connections = append(result.Connections, Connection{instances[0], sharedMemory, "", sharedMemory})
 		result.Notes = append(result.Notes, fmt.Sprintf("%s: no other snap touches its objects, so a private /dev/shm serves it: its /dev/shm becomes its own, and other snaps no longer see its objects", instances[0]))
+		// Its semaphores are in its own /dev/shm too.
+		d.semaphores[instances[0]] = true
 		return
 	}
 	// The slot goes to the snap that creates in the most groups, then
@@ -410,6 +412,9 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 			read = append(read, g.pattern)
 		}
 	}
+	if !exact {
+		write = append(write, d.inferSemaphores(result, instances, patterns)...)
+	}
 	id := identifier(patterns, slotSnap)
 	slot := map[string]interface{}{"interface": sharedMemory, sharedMemory: id}
 	if len(read) > 0 {
@@ -434,6 +439,44 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the names cover: %s offers them all in one slot, %q, and its plugs may create them too",
 			slotSnap, strings.Join(mutual, ", "), slotSnap, id))
 	}
+}
+
+// inferSemaphores returns "sem." and each pattern when snaps of the
+// component were denied glibc's temporary semaphore names and the log
+// names none of their semaphores: once the temporary file is refused, the
+// semaphore's own name never reaches the log, so the snaps' other names
+// stand in for it, and a note says so.
+func (d *denied) inferSemaphores(result *Result, instances, patterns []string) []string {
+	var creators []string
+	for _, instance := range instances {
+		if len(d.temporary[instance]) > 0 && !d.semaphores[instance] {
+			creators = append(creators, instance)
+		}
+	}
+	if len(creators) == 0 {
+		return nil
+	}
+	var inferred []string
+	seen := map[string]bool{}
+	for _, p := range patterns {
+		name := "sem." + p
+		if !strings.Contains(p, "*") {
+			// A name seen once says nothing of the semaphore's: its
+			// family does.
+			key, _ := family(p)
+			name = "sem." + key + "*"
+		}
+		if !strings.HasPrefix(p, "sem.") && !seen[name] {
+			seen[name] = true
+			inferred = append(inferred, name)
+		}
+	}
+	for _, instance := range instances {
+		d.semaphores[instance] = true
+	}
+	result.Notes = append(result.Notes, fmt.Sprintf("%s: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; %s stands for them, from its other names: check it against its sem_open calls",
+		strings.Join(creators, ", "), strings.Join(inferred, ", ")))
+	return inferred
 }
 
 // identifier is the first word of the patterns' common prefix, when it

@@ -267,3 +267,25 @@ func (s *suggestSuite) TestCheck(c *C) {
 	c.Check(result.Check, DeepEquals, &suggest.Check{Profiles: []string{
 		"snap-update-ns.ros2-listener", "snap-update-ns.ros2-talker", "snap.ros2-listener.listener", "snap.ros2-talker.talker"}})
 }
+
+// A semaphore refused at glibc's temporary name leaves its own name out of
+// the log: the slot gets "sem." and the other names' patterns, with a note;
+// --exact lists no guess.
+func (s *suggestSuite) TestInferredSemaphores(c *C) {
+	log := strings.Join([]string{
+		denied("snap.talker.talker", "mknod", "/dev/shm/fastrtps_4d6b9f0c2a1e7d35", "c"),
+		denied("snap.talker.talker", "mknod", "/dev/shm/fastrtps_port7411", "c"),
+		denied("snap.talker.talker", "mknod", "/dev/shm/sem.Xk29Qa", "c"),
+		denied("snap.listener.listener", "open", "/dev/shm/fastrtps_port7411", "rw"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Check(result.Undeclarable, HasLen, 0)
+	c.Assert(result.Snaps, HasLen, 2)
+	c.Check(result.Snaps[1].Slots["fastrtps"]["write"], DeepEquals, []string{"fastrtps_*", "sem.fastrtps_*"})
+	c.Check(result.Notes, DeepEquals, []string{"talker: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; sem.fastrtps_* stands for them, from its other names: check it against its sem_open calls"})
+
+	result, err = suggest.Suggest(log, suggest.Options{Exact: true})
+	c.Assert(err, IsNil)
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"talker", "sem.Xk29Qa", suggest.NoSemaphore}})
+}
