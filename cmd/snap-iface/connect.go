@@ -71,11 +71,8 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 		}
 	}
 	if opts.json {
-		enc := json.NewEncoder(uncut(stdout))
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
-			return 0, fmt.Errorf("cannot encode report: %v", err)
+		if err := writeJSON(stdout, report); err != nil {
+			return 0, err
 		}
 	} else {
 		writeConnectText(stdout, report)

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
@@ -25,16 +24,7 @@ func enforceTable(r *preview.Report) (*enforce.Table, error) {
 	if err != nil {
 		return nil, flagError(err)
 	}
-	dir, err := os.MkdirTemp("", "snap-iface-probe-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	probe, err := enforce.BuildProbe(dir)
-	if err != nil {
-		return nil, fmt.Errorf("--enforce: %v", err)
-	}
-	table, err := enforce.AccessTable(probe, setup, setup.Connections[0])
+	table, err := enforce.AccessTable(setup, setup.Connections[0])
 	if err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}

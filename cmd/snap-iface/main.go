@@ -17,6 +17,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -305,4 +306,15 @@ func uncut(w io.Writer) io.Writer {
 		return c.w
 	}
 	return w
+}
+
+// writeJSON prints v as an indented JSON document, never cut.
+func writeJSON(w io.Writer, v interface{}) error {
+	enc := json.NewEncoder(uncut(w))
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("cannot encode the document: %v", err)
+	}
+	return nil
 }

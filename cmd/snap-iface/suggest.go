@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
 )
@@ -27,23 +24,16 @@ func runSuggest(args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var log strings.Builder
-	for _, path := range append(args, "/dev/stdin")[:max(len(args), 1)] {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return 0, err
-		}
-		log.Write(data)
+	log, err := suggest.ReadLogs(args)
+	if err != nil {
+		return 0, err
 	}
-	r, err := suggest.Suggest(log.String(), opts)
+	r, err := suggest.Suggest(log, opts)
 	if err != nil {
 		return 0, err
 	}
 	if asJSON {
-		enc := json.NewEncoder(uncut(stdout))
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := writeJSON(stdout, r); err != nil {
 			return 0, err
 		}
 	} else {

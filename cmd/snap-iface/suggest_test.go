@@ -63,9 +63,10 @@ func TestSuggestErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{[]string{"suggest", "missing.log"}, "snap-iface: open missing.log: no such file or directory\n"},
+		{[]string{"suggest", "missing.log"}, "snap-iface: cannot read log: open missing.log: no such file or directory\n"},
+		{[]string{"suggest", "/dev/zero"}, "snap-iface: cannot read log /dev/zero: the logs are larger than 67108864 bytes (64 MiB): give the part with the denials, such as journalctl -k --since today\n"},
 		{[]string{"suggest", "--exact=maybe"}, `snap-iface: suggest: invalid boolean value "maybe" for -exact: parse error` + "\n"},
-		{[]string{"suggest", "testdata"}, "snap-iface: read testdata: is a directory\n"},
+		{[]string{"suggest", "testdata"}, "snap-iface: cannot read log: read testdata: is a directory\n"},
 	} {
 		r := runIn(t, moduleRoot, tc.args...)
 		if r.status != exitUsage || r.stderr != tc.stderr || r.stdout != "" {

@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -273,9 +274,18 @@ func (p *AccessProbe) Table(kernel string, results []uml.Result) (*Table, error)
 	return &table, nil
 }
 
-// AccessTable boots the kernel and measures the access table of one
-// connection; probe is the probe program built by BuildProbe.
-func AccessTable(probe string, setup system.Setup, conn system.Connection) (*Table, error) {
+// AccessTable builds the probe program, boots the kernel and measures the
+// access table of one connection.
+func AccessTable(setup system.Setup, conn system.Connection) (*Table, error) {
+	dir, err := os.MkdirTemp("", "snapd-shm-probe-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	probe, err := BuildProbe(dir)
+	if err != nil {
+		return nil, err
+	}
 	p, err := NewAccessProbe("access", probe, setup, conn)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package suggest_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -288,4 +290,20 @@ func (s *suggestSuite) TestInferredSemaphores(c *C) {
 	result, err = suggest.Suggest(log, suggest.Options{Exact: true})
 	c.Assert(err, IsNil)
 	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"talker", "sem.Xk29Qa", suggest.NoSemaphore}})
+}
+
+// Logs are read whole up to MaxLogSize, and refused past it without
+// reading on: /dev/zero ends.
+func (s *suggestSuite) TestReadLogs(c *C) {
+	dir := c.MkDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	c.Assert(os.WriteFile(a, []byte("one\n"), 0644), IsNil)
+	c.Assert(os.WriteFile(b, []byte("two\n"), 0644), IsNil)
+	log, err := suggest.ReadLogs([]string{a, b})
+	c.Assert(err, IsNil)
+	c.Check(log, Equals, "one\ntwo\n")
+	_, err = suggest.ReadLogs([]string{a, "/dev/zero"})
+	c.Check(err, ErrorMatches, `cannot read log /dev/zero: the logs are larger than 67108864 bytes \(64 MiB\): .*`)
+	_, err = suggest.ReadLogs([]string{filepath.Join(dir, "missing.log")})
+	c.Check(err, ErrorMatches, `cannot read log: open .*missing.log: no such file or directory`)
 }
