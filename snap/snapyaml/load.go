@@ -81,8 +81,9 @@ func SnapdSnap() *Snap {
 // Parse reads the snap whose yaml, read from path, is data.
 func Parse(path string, data []byte) (*Snap, error) {
 	s := &Snap{Given: path, Path: path, YAML: data}
-	snapcraft := IsSnapcraft(path, data)
-	if err := checkTree(data, snapcraft); err != nil {
+	doc := decode(data)
+	snapcraft := isSnapcraft(path, doc)
+	if err := checkTree(doc, snapcraft); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if snapcraft {

@@ -23,16 +23,18 @@ var snapYAMLKeys = map[string]bool{
 // adoptedVersion stands for a version that a part sets at build time.
 const adoptedVersion = "0"
 
-// IsSnapcraft reports whether a file is a snapcraft.yaml: by its name,
-// or because it describes parts, which a snap.yaml never does.
-func IsSnapcraft(path string, data []byte) bool {
+// isSnapcraft reports whether a file is a snapcraft.yaml: by its name,
+// or because its document describes parts, which a snap.yaml never does.
+func isSnapcraft(path string, doc yaml.MapSlice) bool {
 	if base := filepath.Base(path); base == "snapcraft.yaml" || base == ".snapcraft.yaml" {
 		return true
 	}
-	var top struct {
-		Parts interface{} `yaml:"parts"`
+	for _, item := range doc {
+		if item.Key == "parts" && item.Value != nil {
+			return true
+		}
 	}
-	return yaml.Unmarshal(data, &top) == nil && top.Parts != nil
+	return false
 }
 
 // FromSnapcraft returns the plugs, slots, apps and hooks of a

@@ -7,16 +7,21 @@ import (
 	"gopkg.in/yaml.v2"
 )
 
-// checkTree decodes a yaml document and walks it as its aliases expand it.
-// It fails once the expansion outgrows MaxSize, and, when uniqueKeys is
-// set, at a mapping that repeats a key, as snapcraft does. A document that
-// does not decode is left to the parser that reads it next, which reports
-// the error in its own words.
-func checkTree(data []byte, uniqueKeys bool) error {
+// decode returns a yaml document as a tree that keeps its keys in order,
+// repeated ones too; nil when it does not decode, which the parser that
+// reads it next reports in its own words.
+func decode(data []byte) yaml.MapSlice {
 	var doc yaml.MapSlice
 	if yaml.Unmarshal(data, &doc) != nil {
 		return nil
 	}
+	return doc
+}
+
+// checkTree walks a decoded document as its aliases expand it. It fails
+// once the expansion outgrows MaxSize, and, when uniqueKeys is set, at a
+// mapping that repeats a key, as snapcraft does.
+func checkTree(doc yaml.MapSlice, uniqueKeys bool) error {
 	w := treeWalk{budget: MaxSize, uniqueKeys: uniqueKeys}
 	return w.walk(doc, nil)
 }
