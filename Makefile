@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser user-mode-linux install run test check fuzz upstream-check bench
+.PHONY: help apparmor-parser user-mode-linux install run test check fuzz upstream-check bench audit-hook-attrs
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -61,3 +61,6 @@ upstream-check: ## apply upstream/patches to snapd master with git am and run sn
 
 bench: apparmor-parser ## benchmark against snapd 2.64's shared-memory, and the rules' cost to apparmor_parser
 	scripts/bench
+
+audit-hook-attrs: apparmor-parser ## audit every interface against attributes set by prepare hooks, on snapd 2.64 and with the fix (SNAPD_TESTS=1: and snapd's tests with it); writes upstream/security/hook-attrs/
+	scripts/audit-hook-attrs

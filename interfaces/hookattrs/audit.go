@@ -141,7 +141,7 @@ type Timings struct {
 
 func (t Timings) String() string {
 	return fmt.Sprintf("%d cases: systems set up %v, connections and backends %v, snap.yaml checks %v; apparmor_parser %v (%d profiles)",
-		t.Cases, t.Setup.Round(time.Millisecond), t.Connect.Round(time.Millisecond), t.Declare.Round(time.Millisecond), t.Compile.Round(time.Millisecond), t.Compiled)
+		t.Cases, t.Setup.Round(time.Millisecond), t.Connect.Round(time.Millisecond), t.Declare.Round(time.Microsecond), t.Compile.Round(time.Millisecond), t.Compiled)
 }
 
 // Audit audits every interface of the registry, or those of opts.Only.
