@@ -41,7 +41,7 @@ var severity = map[Outcome]int{Refused: 0, Same: 1, GenError: 2, Broken: 3, Pani
 
 // worse returns the more severe of two outcomes; "" is the least.
 func worse(a, b Outcome) Outcome {
-	if a == "" || severity[b] > severity[a] {
+	if a == "" || (b != "" && severity[b] > severity[a]) {
 		return b
 	}
 	return a
@@ -88,9 +88,10 @@ type Interface struct {
 	Slot Side   `json:"slot"`
 }
 
-// Worst returns the most severe outcome of both sides.
+// Worst returns the most severe outcome of both sides, "" when neither
+// was audited.
 func (i *Interface) Worst() Outcome {
-	return worse(worse(Refused, i.Plug.Worst), i.Slot.Worst)
+	return worse(i.Plug.Worst, i.Slot.Worst)
 }
 
 // Results is the audit of a registry.
@@ -277,6 +278,8 @@ func (p *prober) run() (read []string, cases []Case, pending []compileJob) {
 // summarize sets the side's validated attributes and worst outcome from
 // its cases.
 func (s *Side) summarize() {
+	// Attributes that are not read are accepted and change nothing.
+	s.Worst = Same
 	byKey := make(map[string]Outcome)
 	for _, c := range s.Cases {
 		byKey[c.Key] = worse(byKey[c.Key], c.Outcome)

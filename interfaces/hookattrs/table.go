@@ -33,7 +33,7 @@ func Table(r *Results) string {
 	b.WriteString("| --- | --- | --- | --- | --- | --- |\n")
 	for _, iface := range r.Interfaces {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", iface.Name,
-			readCell(&iface.Plug), unvalidatedCell(&iface.Plug), readCell(&iface.Slot), unvalidatedCell(&iface.Slot), iface.Worst())
+			readCell(&iface.Plug), unvalidatedCell(&iface.Plug), readCell(&iface.Slot), unvalidatedCell(&iface.Slot), orNone(string(iface.Worst())))
 	}
 	writeHoles(&b, r)
 	writeFailures(&b, r)
