@@ -29,6 +29,9 @@ func Table(r *Results) string {
 	}
 	holes := r.Holes()
 	fmt.Fprintf(&b, "\nHoles: %d (%s).\n\n", len(holes), orNone(strings.Join(holes, ", ")))
+	b.WriteString("Per interface: the attributes that change snapd's verdict or output when a hook sets them (a plug's or slot's\n" +
+		"own snap.yaml attributes cannot be set by a hook and are not probed); those of them that `BeforeConnectPlug` or\n" +
+		"`BeforeConnectSlot` does not validate (some value gives a hole, a broken profile, an error or a panic); the worst outcome.\n\n")
 	b.WriteString("| interface | plug: read at connection | plug: not validated | slot: read at connection | slot: not validated | worst outcome |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- |\n")
 	for _, iface := range r.Interfaces {
@@ -80,11 +83,25 @@ func unvalidatedCell(s *Side) string {
 	return orNone(strings.Join(not, ", "))
 }
 
+// printable writes control characters, which snapd's messages may hold,
+// as Go escapes.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 && r != '\n' || r == 0x7f {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // cell makes text fit in a table cell.
 func cell(s string) string {
-	s = strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
-	if len(s) > 160 {
-		s = s[:160] + "…"
+	s = strings.NewReplacer("|", "\\|", "\n", " ").Replace(printable(s))
+	if r := []rune(s); len(r) > 160 {
+		s = string(r[:160]) + "…"
 	}
 	return s
 }
@@ -117,10 +134,10 @@ func writeHoles(b *strings.Builder, r *Results) {
 				fmt.Fprintf(b, "snap.yaml:\n\n```yaml\n%s```\n\n", side.s.YAML)
 				fmt.Fprintf(b, "`meta/hooks/%s`:\n\n```sh\n#!/bin/sh\nsnapctl set :%s %s\n```\n\n", side.hook, side.endpoint, shellQuote(key+"="+snapctlValue(c.Value)))
 				fmt.Fprintf(b, "Then `%s`.\n\n", side.s.Connect)
-				fmt.Fprintf(b, "- why it is a hole: %s\n", c.Detail)
+				fmt.Fprintf(b, "- why it is a hole: %s\n", printable(c.Detail))
 				fmt.Fprintf(b, "- base declaration, snaps of one publisher from the store, no grant: %s\n", c.Policy)
 				fmt.Fprintf(b, "- values that open it: %s\n", strings.Join(valuesOf[key], ", "))
-				fmt.Fprintf(b, "- what it grants (lines added to the connection's output):\n\n```\n%s\n```\n", strings.Join(c.Grants, "\n"))
+				fmt.Fprintf(b, "- what it grants (lines added to the connection's output):\n\n```\n%s\n```\n", printable(strings.Join(c.Grants, "\n")))
 			}
 		}
 	}
