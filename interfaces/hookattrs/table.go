@@ -137,7 +137,11 @@ func writeHoles(b *strings.Builder, r *Results) {
 				fmt.Fprintf(b, "- why it is a hole: %s\n", printable(c.Detail))
 				fmt.Fprintf(b, "- base declaration, snaps of one publisher from the store, no grant: %s\n", c.Policy)
 				fmt.Fprintf(b, "- values that open it: %s\n", strings.Join(valuesOf[key], ", "))
-				fmt.Fprintf(b, "- what it grants (lines added to the connection's output):\n\n```\n%s\n```\n", printable(strings.Join(c.Grants, "\n")))
+				if len(c.Grants) == 0 {
+					b.WriteString("- what it grants: nothing more; the connection's output only loses lines\n")
+				} else {
+					fmt.Fprintf(b, "- what it grants (lines added to the connection's output):\n\n```\n%s\n```\n", printable(strings.Join(c.Grants, "\n")))
+				}
 			}
 		}
 	}
