@@ -35,6 +35,10 @@ type Options struct {
 	// profile and the line, and a missing parser is ErrNoParser. Without
 	// it, no parser runs, and none need be installed.
 	Compile bool
+	// Prepare, when not nil, runs on the system before the backend
+	// writes, to change it: say, to connect a plug again with the
+	// attributes that a prepare hook sets.
+	Prepare func(*system.System) error
 }
 
 // Generate writes the profiles of every snap of setup, compiled with
@@ -58,6 +62,11 @@ func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
 	b := &backend{}
 	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {
 		b.root = sys.Root
+		if opts.Prepare != nil {
+			if err := opts.Prepare(sys); err != nil {
+				return nil, err
+			}
+		}
 		return mockAppArmorSupport(sys.Root, parser)
 	})
 }
