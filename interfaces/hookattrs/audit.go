@@ -68,9 +68,11 @@ type Side struct {
 	// Skipped says why the side was not audited.
 	Skipped string `json:"skipped,omitempty"`
 	// YAML is the snap.yaml of the snap whose hook sets the attributes,
+	// PeerYAML that of the snap it connects to, "" for the system snap,
 	// and Connect the connection, as "snap connect" names it.
-	YAML    string `json:"yaml,omitempty"`
-	Connect string `json:"connect,omitempty"`
+	YAML     string `json:"yaml,omitempty"`
+	PeerYAML string `json:"peer_yaml,omitempty"`
+	Connect  string `json:"connect,omitempty"`
 	// Read lists the attributes that change snapd's verdict or output
 	// when set at connection time.
 	Read []string `json:"read"`
@@ -198,11 +200,10 @@ func allow(*interfaces.ConnectedPlug, *interfaces.ConnectedSlot) (bool, error) {
 func (a *auditor) side(isSlot bool) Side {
 	var result Side
 	start := time.Now()
-	setup, snapYAML, err := a.setup(isSlot)
+	setup, err := a.setup(isSlot)
 	if err != nil {
 		return skipped(err)
 	}
-	result.YAML = snapYAML
 	var pending []compileJob
 	// apparmor_parser runs once the system is gone: the apparmor
 	// package looks it up outside system.Run.
@@ -213,6 +214,13 @@ func (a *auditor) side(isSlot bool) Side {
 			return err
 		}
 		result.Connect = fmt.Sprintf("snap connect %s %s", ref.PlugRef, ref.SlotRef)
+		// The consumer is the first snap, the provider the second.
+		result.YAML = string(setup.Snaps[0].YAML)
+		if isSlot {
+			result.YAML, result.PeerYAML = string(setup.Snaps[1].YAML), result.YAML
+		} else if ref.SlotRef.Snap == provider {
+			result.PeerYAML = string(setup.Snaps[1].YAML)
+		}
 		p := &prober{auditor: a, sys: sys, ref: ref, isSlot: isSlot}
 		result.Read, result.Cases, pending = p.run()
 		return nil

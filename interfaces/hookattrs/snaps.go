@@ -93,42 +93,35 @@ func accepted(registry system.Registry, data []byte) (string, error) {
 	return "", nil
 }
 
-// setup returns the system of a side's audit, and the snap.yaml of the
-// snap whose hook sets the attributes: the consumer, for the plug side,
-// with the provider when its slot is accepted; the consumer and the
-// provider, for the slot side.
-func (a *auditor) setup(isSlot bool) (system.Setup, string, error) {
+// setup returns the system of a side's audit: the consumer, with the
+// provider when its slot is accepted; the provider is required for the
+// slot side.
+func (a *auditor) setup(isSlot bool) (system.Setup, error) {
 	name := a.iface.Name()
 	plugYAML := snapYAML(name, false, "app")
 	why, err := accepted(a.registry, plugYAML)
 	if err != nil {
-		return system.Setup{}, "", err
+		return system.Setup{}, err
 	}
 	if why != "" {
-		return system.Setup{}, "", fmt.Errorf("the consumer's plug is rejected: %s", why)
+		return system.Setup{}, fmt.Errorf("the consumer's plug is rejected: %s", why)
 	}
 	setup := system.Setup{Snaps: []system.Snap{{YAML: plugYAML}}, Registry: a.registry}
-	var slotYAML []byte
 	var rejected []string
 	for _, typ := range snapTypes {
 		data := snapYAML(name, true, typ)
 		why, err := accepted(a.registry, data)
 		if err != nil {
-			return system.Setup{}, "", err
+			return system.Setup{}, err
 		}
 		if why == "" {
-			slotYAML = data
-			break
+			setup.Snaps = append(setup.Snaps, system.Snap{YAML: data})
+			return setup, nil
 		}
 		rejected = append(rejected, fmt.Sprintf("as %s: %s", typ, why))
 	}
-	if slotYAML != nil {
-		setup.Snaps = append(setup.Snaps, system.Snap{YAML: slotYAML})
-	} else if isSlot {
-		return system.Setup{}, "", fmt.Errorf("the provider's slot is rejected %v", rejected)
-	}
 	if isSlot {
-		return setup, string(slotYAML), nil
+		return system.Setup{}, fmt.Errorf("the provider's slot is rejected %v", rejected)
 	}
-	return setup, string(plugYAML), nil
+	return setup, nil
 }

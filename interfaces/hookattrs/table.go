@@ -132,6 +132,9 @@ func writeHoles(b *strings.Builder, r *Results) {
 				c := first[key]
 				fmt.Fprintf(b, "\n### %s %s: `%s`\n\n", iface.Name, side.name, key)
 				fmt.Fprintf(b, "snap.yaml:\n\n```yaml\n%s```\n\n", side.s.YAML)
+				if side.s.PeerYAML != "" {
+					fmt.Fprintf(b, "The snap.yaml of the snap it connects to:\n\n```yaml\n%s```\n\n", side.s.PeerYAML)
+				}
 				fmt.Fprintf(b, "`meta/hooks/%s`:\n\n```sh\n#!/bin/sh\nsnapctl set :%s %s\n```\n\n", side.hook, side.endpoint, shellQuote(key+"="+snapctlValue(c.Value)))
 				fmt.Fprintf(b, "Then `%s`.\n\n", side.s.Connect)
 				fmt.Fprintf(b, "- why it is a hole: %s\n", printable(c.Detail))
