@@ -20,18 +20,15 @@ type hole struct {
 	plugAttr, slotAt map[string]interface{}
 }
 
+// consumerYAML is the snap.yaml of a consumer with plug p, declared as
+// given.
+func consumerYAML(plug string) string {
+	return "name: consumer\nversion: \"1\"\napps:\n  app:\n    command: bin/app\nplugs:\n  p:\n" + plug
+}
+
 var kernelHoles = []hole{{
-	name: "custom-device",
-	consumer: `name: consumer
-version: "1"
-apps:
-  app:
-    command: bin/app
-plugs:
-  p:
-    interface: custom-device
-    custom-device: s
-`,
+	name:     "custom-device",
+	consumer: consumerYAML("    interface: custom-device\n    custom-device: s\n"),
 	slot: `name: provider
 version: "1"
 apps:
@@ -46,18 +43,8 @@ slots:
 	slotRef: interfaces.SlotRef{Snap: "provider", Name: "s"},
 	slotAt:  map[string]interface{}{"read-devices": []interface{}{"/**"}},
 }, {
-	name: "system-files",
-	consumer: `name: consumer
-version: "1"
-apps:
-  app:
-    command: bin/app
-plugs:
-  p:
-    interface: system-files
-    read:
-    - /etc/probe
-`,
+	name:     "system-files",
+	consumer: consumerYAML("    interface: system-files\n    read:\n    - /etc/probe\n"),
 	slotRef:  interfaces.SlotRef{Snap: "snapd", Name: "system-files"},
 	plugAttr: map[string]interface{}{"write": []interface{}{"/**"}},
 }}
