@@ -72,7 +72,15 @@ func (h hole) scene(c *C, probe string, hooked bool) *enforce.Scene {
 	if hooked {
 		name += "-hooked"
 	}
-	scene, err := enforce.NewScene(name, probe, profiles.Files, nil)
+	// Only the consumer's app runs: the kernel loads its profile alone.
+	var app []system.File
+	for _, f := range profiles.Files {
+		if f.Name == "snap.consumer.app" {
+			app = append(app, f)
+		}
+	}
+	c.Assert(app, HasLen, 1)
+	scene, err := enforce.NewScene(name, probe, app, nil)
 	c.Assert(err, IsNil)
 	scene.Exec("consumer", "app", "/usr/bin/head", "-c1", "/etc/shadow")
 	return scene
