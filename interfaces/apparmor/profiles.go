@@ -35,6 +35,9 @@ type Options struct {
 	// profile and the line, and a missing parser is ErrNoParser. Without
 	// it, no parser runs, and none need be installed.
 	Compile bool
+	// Prepare, when not nil, runs on the system before the backend
+	// writes the profiles, as system.WriteProfiles's prepare does.
+	Prepare func(*system.System) error
 }
 
 // Generate writes the profiles of every snap of setup, compiled with
@@ -58,7 +61,13 @@ func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
 	b := &backend{}
 	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {
 		b.root = sys.Root
-		return mockAppArmorSupport(sys.Root, parser)
+		restore, err := mockAppArmorSupport(sys.Root, parser)
+		if err == nil && opts.Prepare != nil {
+			if err = opts.Prepare(sys); err != nil {
+				restore()
+			}
+		}
+		return restore, err
 	})
 }
 
