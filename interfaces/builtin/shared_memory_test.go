@@ -168,11 +168,19 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotAcceptsNames(c *C) {
 	}
 }
 
+// slotError is a slot's attributes, as snap.yaml writes them, and the
+// sanitizer's error.
+type slotError struct{ attrs, err string }
+
+func (s *SharedMemoryInterfaceSuite) checkSlotErrors(c *C, cases []slotError) {
+	for _, t := range cases {
+		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith(t.attrs), nil, "shmem")
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
+	}
+}
+
 func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
-	for _, t := range []struct {
-		attrs string
-		err   string
-	}{
+	s.checkSlotErrors(c, []slotError{
 		{`shared-memory: 42`, `shared-memory "shared-memory" attribute must be a string, not 42`},
 		{`shared-memory: [a]`, `shared-memory "shared-memory" attribute must be a string, not \[a\]`},
 		{`read: a`, `shared-memory "read" attribute must be a list of strings, not "a"`},
@@ -204,11 +212,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 		{"write: [a]\n    read: [ok, \"b/c\"]", `shared-memory interface path should not contain '/': "b/c"`},
 		{"write: [\"b/c\"]\n    read: [\"a?\"]", `shared-memory interface path is invalid: "a\?" contains a reserved apparmor char from .*`},
 		{`write: [[a]]`, `shared-memory "write" attribute must be a list of strings, not "\[\[a\]\]"`},
-	} {
-		yaml := sharedMemoryProviderWith(t.attrs)
-		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
-		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
-	}
+	})
 	// the whole set, as snapd prints it
 	_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith(`write: ["a?"]`), nil, "shmem")
 	c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, regexp.QuoteMeta(`shared-memory interface path is invalid: "a?" contains a reserved apparmor char from ?[]{}^"\`+"\x00"))
@@ -217,26 +221,16 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 // A control character makes the rule break the profile, or read as another
 // name: unlike snapd, which leaves them to AppArmor, every one is refused.
 func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotControlCharacters(c *C) {
-	for _, t := range []struct {
-		attrs string
-		err   string
-	}{
+	s.checkSlotErrors(c, []slotError{
 		{`write: ["a\nb"]`, `shared-memory interface path is invalid: "a\\nb" contains control character '\\n'`},
 		{`write: ["a\x7fb"]`, `shared-memory interface path is invalid: "a\\x7fb" contains control character '\\x7f'`},
 		{`write: ["a\u0085b"]`, `shared-memory interface path is invalid: "a\\u0085b" contains control character '\\u0085'`},
-	} {
-		yaml := sharedMemoryProviderWith(t.attrs)
-		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
-		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
-	}
+	})
 }
 
 // Limits within which both sides' profiles compile; snapd has none.
 func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotLimits(c *C) {
-	for _, t := range []struct {
-		attrs string
-		err   string
-	}{
+	s.checkSlotErrors(c, []slotError{
 		{`write: [a*b*c*d*e*f]`, `shared-memory interface path is invalid: "a\*b\*c\*d\*e\*f" contains more than 4 "\*"`},
 		{`write: [` + strings.Repeat("x", 256) + `]`, `shared-memory interface path is too long: "x{256}" has 256 bytes, more than 255`},
 		{`write: [` + strings.Repeat("x", 16384) + `]`, `shared-memory interface path is too long: "x+" has 16384 bytes, more than 255`},
@@ -244,11 +238,7 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotLimits(c *C) {
 		{`read: [` + strings.Repeat("a,", 1024) + `]` + "\n    write: [b]", `shared-memory interface cannot have more than 1024 "read" and "write" paths, not 1025`},
 		{`write: [` + strings.Repeat(strings.Repeat("x", 255)+",", 65) + `]`, `shared-memory interface "read" and "write" paths cannot be longer than 16384 bytes in all, each "\*" counting its path's length again, not 16575`},
 		{`write: [` + strings.Repeat(strings.Repeat("x", 253)+"-*,", 33) + `]`, `shared-memory interface "read" and "write" paths cannot be longer than 16384 bytes in all, each "\*" counting its path's length again, not 16830`},
-	} {
-		yaml := sharedMemoryProviderWith(t.attrs)
-		_, slotInfo := MockConnectedSlot(c, yaml, nil, "shmem")
-		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, t.err, Commentf("attrs %.80s", t.attrs))
-	}
+	})
 }
 
 // snap.yaml cannot hold null, but snapd's state and Go code can: an error,

@@ -268,6 +268,14 @@ func evaluate(dir string) ([]result, error) {
 			text, ok := files[vars[name]]
 			return text, ok
 		}
+		// existing is profile, a failure when there is none
+		existing := func(name string) (string, bool) {
+			text, ok := profile(name)
+			if !ok {
+				add(false, "no profile "+vars[name])
+			}
+			return text, ok
+		}
 		if m := guardRe.FindStringSubmatch(line); m != nil {
 			blocks = append(blocks, true)
 			continue
@@ -316,13 +324,10 @@ func evaluate(dir string) ([]result, error) {
 				s.connects = s.connects[:len(s.connects)-1]
 			}
 		case m.md5 != nil:
-			text, ok := profile(m.md5[2])
-			if !ok {
-				add(false, "no profile "+vars[m.md5[2]])
-				continue
+			if text, ok := existing(m.md5[2]); ok {
+				snapshots[m.md5[1]] = text
+				add(true, "")
 			}
-			snapshots[m.md5[1]] = text
-			add(true, "")
 		case m.same != nil:
 			text, ok := profile(m.same[1])
 			before, snapped := snapshots[m.same[2]]
@@ -334,32 +339,26 @@ func evaluate(dir string) ([]result, error) {
 			default:
 				add(true, "")
 			}
-		case m.match != nil:
-			words, err := shellWords(m.match[3], vars)
-			if err != nil || len(words) != 1 {
-				add(false, "cannot read the pattern")
-				continue
+		case m.match != nil || m.grep != nil:
+			var args []string
+			var err error
+			var name string
+			var want bool
+			if m.match != nil {
+				// MATCH is grep -E on its standard input
+				args, err = shellWords(m.match[3], vars)
+				args = append([]string{"-E", "--"}, args...)
+				name, want = m.match[4], (m.match[2] == "MATCH") != (m.match[1] != "")
+			} else {
+				args, err = shellWords(m.grep[2], vars)
+				name, want = m.grep[3], m.grep[1] == ""
 			}
-			text, ok := profile(m.match[4])
-			if !ok {
-				add(false, "no profile "+vars[m.match[4]])
-				continue
-			}
-			found, err := grep(text, "-E", "--", words[0])
-			add(matches(found, err, (m.match[2] == "MATCH") != (m.match[1] != "")))
-		case m.grep != nil:
-			args, err := shellWords(m.grep[2], vars)
 			if err != nil {
-				add(false, "cannot read grep's arguments")
-				continue
+				add(false, "cannot read the arguments")
+			} else if text, ok := existing(name); ok {
+				found, err := grep(text, args...)
+				add(matches(found, err, want))
 			}
-			text, ok := profile(m.grep[3])
-			if !ok {
-				add(false, "no profile "+vars[m.grep[3]])
-				continue
-			}
-			found, err := grep(text, args...)
-			add(matches(found, err, m.grep[1] == ""))
 		case m.exists != nil:
 			_, ok := profile(m.exists[3])
 			if want := (m.exists[1] == "") == (m.exists[2] == ""); ok != want {
