@@ -56,7 +56,7 @@ fuzz: apparmor-parser ## fuzz shared-memory names, then whole slots and connecti
 	go test -run '^$$' -fuzz '^FuzzSharedMemoryName$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 	go test -run '^$$' -fuzz '^FuzzSharedMemorySlot$$' -fuzztime $(FUZZTIME) ./interfaces/builtin/
 
-upstream-check: ## apply upstream/patches to snapd master with git am and run snapd's checks; cross-test the series and our file in master and 2.64
+upstream-check: ## apply every piece of upstream/ to snapd master and 2.64 with git am and run snapd's checks; evaluate the spread tasks' profile assertions; cross-test snapd's file and ours; rerun the survey
 	scripts/upstream-check
 
 bench: apparmor-parser ## benchmark against snapd 2.64's shared-memory, and the rules' cost to apparmor_parser

@@ -36,8 +36,8 @@ type Options struct {
 	// it, no parser runs, and none need be installed.
 	Compile bool
 	// Prepare, when not nil, runs on the system before the backend
-	// writes, to change it: say, to connect a plug again with the
-	// attributes that a prepare hook sets.
+	// writes the profiles, to change it: say, to connect a plug again
+	// with the attributes that a prepare hook sets.
 	Prepare func(*system.System) error
 }
 
@@ -62,12 +62,13 @@ func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
 	b := &backend{}
 	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {
 		b.root = sys.Root
-		if opts.Prepare != nil {
-			if err := opts.Prepare(sys); err != nil {
-				return nil, err
+		restore, err := mockAppArmorSupport(sys.Root, parser)
+		if err == nil && opts.Prepare != nil {
+			if err = opts.Prepare(sys); err != nil {
+				restore()
 			}
 		}
-		return mockAppArmorSupport(sys.Root, parser)
+		return restore, err
 	})
 }
 

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -166,24 +167,24 @@ const (
 	sharedMemoryMaxSize       = 16384
 )
 
-// sharedMemoryAARE are AppArmor's pattern characters but "*", its quote, and
-// NUL: a name cannot hold them.
-const sharedMemoryAARE = `?[]{}^"` + "\x00"
+// sharedMemoryAARE are AppArmor's pattern characters but "*", its quote, its
+// escape, and NUL: a name cannot hold them.
+const sharedMemoryAARE = `?[]{}^"\` + "\x00"
 
 // sharedMemoryPlain marks the ASCII characters that a name holds as they
 // are: printable, and neither AppArmor's, "/" nor "*".
 var sharedMemoryPlain = func() (plain [utf8.RuneSelf]bool) {
 	for c := byte(' '); c < 0x7f; c++ {
-		plain[c] = !strings.ContainsRune(sharedMemoryAARE+`/\*`, rune(c))
+		plain[c] = !strings.ContainsRune(sharedMemoryAARE+`/*`, rune(c))
 	}
 	return plain
 }()
 
 // sharedMemoryPlainName reports whether a name passes every check at a
 // glance, and how many "*" it holds: plain characters and single "*", no
-// space at either end, not too long, and neither "." nor "..".
+// space at either end, not too long, and not "..".
 func sharedMemoryPlainName(name string) (globs int, ok bool) {
-	if name == "" || len(name) > sharedMemoryMaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' || name == "." || name == ".." {
+	if name == "" || len(name) > sharedMemoryMaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' || name == ".." {
 		return 0, false
 	}
 	for i := 0; i < len(name); i++ {
@@ -218,18 +219,12 @@ func validateSharedMemoryName(name string) (globs int, err error) {
 		return 0, fmt.Errorf("shared-memory interface path is invalid: %q contains ** which is unsupported", name)
 	case strings.Contains(name, "/"):
 		return 0, fmt.Errorf("shared-memory interface path should not contain '/': %q", name)
-	case name == "." || name == "..":
+	case name == "..":
 		return 0, fmt.Errorf("shared-memory interface path is not clean: %q", name)
-	case strings.Contains(name, `\`):
-		// AppArmor's escape
-		return 0, fmt.Errorf(`shared-memory interface path is invalid: %q contains "\\"`, name)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
 			return 0, fmt.Errorf("shared-memory interface path is invalid: %+q contains control character %+q", name, r)
-		}
-		if sharedMemoryInvisible(r) {
-			return 0, fmt.Errorf("shared-memory interface path is invalid: %+q contains invisible character %+q", name, r)
 		}
 	}
 	if len(name) > sharedMemoryMaxNameLength {
@@ -239,15 +234,6 @@ func validateSharedMemoryName(name string) (globs int, err error) {
 		return 0, fmt.Errorf(`shared-memory interface path is invalid: %q contains more than %d "*"`, name, sharedMemoryMaxGlobs)
 	}
 	return globs, nil
-}
-
-// sharedMemoryInvisible reports whether a character beyond ASCII is a
-// space, a line or paragraph separator, or one that Unicode says to draw as
-// nothing (format characters such as bidi overrides and zero-width joiners,
-// variation selectors, fillers): they make a name read as another.
-func sharedMemoryInvisible(r rune) bool {
-	return r >= utf8.RuneSelf && unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Cf,
-		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // sharedMemoryList returns a slot's "read" or "write" list, as snap.yaml
@@ -386,14 +372,36 @@ func (iface *sharedMemoryInterface) BeforePreparePlug(plug *snap.PlugInfo) error
 	return nil
 }
 
-// BeforeConnectSlot checks the attributes that the slot's prepare hook set;
-// BeforePrepareSlot checked those of snap.yaml. The system slot has none.
+// BeforeConnectSlot checks the slot's names as the connection sees them: its
+// prepare hook may set the lists that snap.yaml leaves out, which
+// BeforePrepareSlot never saw. The system slot has no names; it serves
+// private plugs only.
 func (iface *sharedMemoryInterface) BeforeConnectSlot(slot *interfaces.ConnectedSlot) error {
-	if len(slot.DynamicAttrs()) == 0 || implicitSystemConnectedSlot(slot) {
+	if implicitSystemConnectedSlot(slot) {
 		return nil
 	}
 	_, _, err := sharedMemoryNames(slot)
 	return err
+}
+
+// BeforeConnectPlug keeps a plug as snap.yaml declares it: BeforePreparePlug
+// judged "private" (a private plug must be the snap's only shared-memory
+// plug or slot) and the connection policy matches "private" and
+// "shared-memory", so a prepare hook may change neither.
+func (iface *sharedMemoryInterface) BeforeConnectPlug(plug *interfaces.ConnectedPlug) error {
+	set := plug.DynamicAttrs()
+	if value, ok := set["private"]; ok {
+		if _, isBool := value.(bool); !isBool {
+			return fmt.Errorf(`shared-memory "private" attribute must be a bool, not %v`, value)
+		}
+	}
+	declared := plug.StaticAttrs()
+	for _, attr := range [...]string{"private", "shared-memory"} {
+		if value, ok := set[attr]; ok && !reflect.DeepEqual(value, declared[attr]) {
+			return fmt.Errorf("shared-memory %q attribute cannot be changed to %v when connecting", attr, value)
+		}
+	}
+	return nil
 }
 
 // sharedMemoryPrivate reads the "private" attribute of a connected plug.
@@ -415,7 +423,9 @@ func sharedMemoryPrivate(plug *interfaces.ConnectedPlug) (bool, error) {
 // sharedMemorySnippet returns the rules of the slot's names for one side,
 // and whether its "write" names are of semaphores that need
 // sharedMemorySemaphoreAppArmor. A slot whose attributes break the rules,
-// as a connection stored unchecked can, gets none.
+// as a connection stored unchecked can, gets none, and the reason is
+// logged. It is not an error: snapd keeps the profile on disk when its
+// regeneration fails, bad rules included.
 func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) (snippet string, semaphores bool) {
 	read, write, err := sharedMemoryNames(slot)
 	if err != nil {

@@ -57,10 +57,10 @@ func FuzzSharedMemoryName(f *testing.F) {
 			if name != "" && !strings.Contains(err.Error(), strconv.Quote(name)) && !strings.Contains(err.Error(), strconv.QuoteToASCII(name)) {
 				t.Fatalf("error for %q does not name the value: %v", name, err)
 			}
-			if upstreamErr != nil && err.Error() != upstreamErr.Error() {
+			if upstreamErr != nil && sharedMemoryAsUpstream(err) != upstreamErr.Error() {
 				t.Fatalf("name %q is rejected here with %q, by snapd with %q", name, err, upstreamErr)
 			}
-			if upstreamErr == nil && !sharedMemoryDocumentedDifference(err) {
+			if upstreamErr == nil && !sharedMemoryDocumentedDifference(name, err) {
 				t.Fatalf("name %q is accepted by snapd but rejected here: %v", name, err)
 			}
 			return
@@ -285,12 +285,20 @@ func sharedMemoryPlugRule(iface interfaces.Interface, plug *interfaces.Connected
 	return spec.SnippetForTag("snap.consumer.app"), nil
 }
 
+// sharedMemoryAsUpstream returns our error as snapd 2.64 words it: its
+// reserved characters lack the backslash that upstream/pr-backslash adds.
+func sharedMemoryAsUpstream(err error) string {
+	return strings.Replace(err.Error(), `from ?[]{}^"\`+"\x00", `from ?[]{}^"`+"\x00", 1)
+}
+
 // sharedMemoryDocumentedDifference reports whether our error for a name
 // that snapd accepts gives one of the reasons README lists.
-func sharedMemoryDocumentedDifference(err error) bool {
+func sharedMemoryDocumentedDifference(name string, err error) bool {
+	if strings.Contains(name, `\`) && strings.Contains(err.Error(), "contains a reserved apparmor char") {
+		return true
+	}
 	for _, reason := range []string{
-		`contains "\\"`, "contains control character", "contains invisible character",
-		`path is not clean: "."`, "path is too long", `contains more than 4 "*"`,
+		"contains control character", "path is too long", `contains more than 4 "*"`,
 	} {
 		if strings.Contains(err.Error(), reason) {
 			return true

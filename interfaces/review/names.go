@@ -62,6 +62,9 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 			case strings.HasPrefix(name, "/"):
 				add(PathName, attr, name, pathNameMessage(name))
 			}
+			if check, message := misreadName(name); check != "" {
+				add(check, attr, name, message)
+			}
 			if attr == "read" && strings.HasPrefix(name, semaphorePrefix) {
 				add(ReadOnlySemaphore, attr, name, `names semaphores, which sem_open opens read-write: move it to "write"`)
 			}

@@ -111,6 +111,14 @@ func TestSnaps(t *testing.T) {
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
 		},
 	}, {
+		summary: "names that snapd accepts but that read other than they grant",
+		files:   []file{{"snap.yaml", slotYaml("    write: [\".\", \"a\\u202eb\"]\n    read: [\"x\\u00a0y\"]\n")}},
+		want: []string{
+			`snap.yaml: warning: slot "shmem": attribute "write" value "." names /dev/shm itself: it grants no object`,
+			"snap.yaml: warning: slot \"shmem\": attribute \"write\" value \"a\u202eb\" contains the invisible character U+202E: it reads as another name",
+			"snap.yaml: warning: slot \"shmem\": attribute \"read\" value \"x\u00a0y\" contains the invisible character U+00A0: it reads as another name",
+		},
+	}, {
 		summary: "semaphores under read, which sem_open cannot open read-only",
 		files:   []file{{"snap.yaml", slotYaml("    write: [fastrtps_*]\n    read: [\"sem.fastrtps_*\", sem.lock, semaphore]\n")}},
 		want: []string{

@@ -198,10 +198,10 @@ func (s *suggestSuite) TestUndeclarable(c *C) {
 	result, err := suggest.Suggest(log, suggest.Options{})
 	c.Assert(err, IsNil)
 	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{
-		{"ab", `a\b`, `shared-memory interface path is invalid: "a\\b" contains "\\"`},
+		{"ab", `a\b`, `shared-memory interface path is invalid: "a\\b" contains a reserved apparmor char from ?[]{}^"\` + "\x00"},
 		{"ab", "a\nb", `shared-memory interface path is invalid: "a\nb" contains control character '\n'`},
 		{"ab", "a*b", suggest.Glob},
-		{"ab", `a" pid=1`, `shared-memory interface path is invalid: "a\" pid=1" contains a reserved apparmor char from ?[]{}^"` + "\x00"},
+		{"ab", `a" pid=1`, `shared-memory interface path is invalid: "a\" pid=1" contains a reserved apparmor char from ?[]{}^"\` + "\x00"},
 		{"ab", "pulse-shm-1", suggest.NoCreator},
 		{"cd", "sem.Xk29Qa", suggest.NoSemaphore},
 	})
