@@ -33,6 +33,9 @@ type Options struct {
 	// Check compiles the profiles of the snaps with the suggestions, and
 	// their connections made, with apparmor_parser.
 	Check bool
+	// Pairs are snaps to connect though the log shows neither touching
+	// an object the other created, each by instance name.
+	Pairs [][2]string
 }
 
 // Result is what Suggest found in a log.
@@ -137,7 +140,9 @@ func Suggest(log string, opts Options) (*Result, error) {
 	if result.Skipped == nil {
 		result.Skipped = []Skipped{}
 	}
-	d.declare(result, opts.Exact)
+	if err := d.declare(result, opts); err != nil {
+		return nil, err
+	}
 	if err := validate(result); err != nil {
 		return nil, err
 	}
@@ -242,8 +247,9 @@ func shmName(p string) (string, bool) {
 }
 
 // refusal says why a name seen cannot be declared as it is, if it cannot:
-// the interface refuses it, as it checks a slot's names, or it holds "*",
-// which the interface reads as a pattern of more names.
+// the interface refuses it, as it checks a slot's names, it holds "*",
+// which the interface reads as a pattern of more names, or it is a snap's
+// own object.
 func refusal(name string) string {
 	iface, err := builtin.ByName(sharedMemory)
 	if err != nil {
@@ -257,19 +263,19 @@ func refusal(name string) string {
 	if strings.Contains(name, "*") {
 		return Glob
 	}
+	if review.ReachesOtherSnaps(name) {
+		owner, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(name, "sem."), "snap."), ".")
+		return fmt.Sprintf("it is in snap %q's own namespace (snap.%s.* and sem.snap.%s.*), which no other snap may be given", owner, owner, owner)
+	}
 	return ""
 }
 
-// declare groups the names into patterns, and the snaps that share a
-// pattern into one connection: the snap creating the most offers a slot,
-// the others plug it. A snap that shares no pattern gets a private plug.
-func (d *denied) declare(result *Result, exact bool) {
-	var names []string
-	for name := range d.access {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	// Union of the snaps that share a pattern, and each pattern's group.
+// declare connects the snaps where the log shows one touching an object
+// another created; the names each group touches become patterns, and the
+// snap creating the most offers them in a slot that the others plug. A
+// snap connected to none gets a private plug.
+func (d *denied) declare(result *Result, opts Options) error {
+	names := sortedKeys(d.access)
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(s string) string {
@@ -279,56 +285,98 @@ func (d *denied) declare(result *Result, exact bool) {
 		parent[s] = find(parent[s])
 		return parent[s]
 	}
-	var groups []group
-	for _, g := range generalize(names, exact) {
-		created := false
-		for _, name := range g.names {
-			for _, a := range d.access[name] {
-				created = created || a.create
+	// why holds, for each snap a connection joins, the first name that
+	// joins it and the snap that created it.
+	why := map[string]string{}
+	for _, name := range names {
+		var creators, others []string
+		for _, instance := range sortedKeys(d.access[name]) {
+			if d.access[name][instance].create {
+				creators = append(creators, instance)
+			} else {
+				others = append(others, instance)
 			}
 		}
-		if !created {
+		if len(creators) == 0 {
+			continue
+		}
+		for _, instance := range append(creators[1:], others...) {
+			if why[instance] == "" {
+				verb := "opens"
+				if d.access[name][instance].create {
+					verb = "creates too"
+				}
+				why[instance] = fmt.Sprintf("%s %s %q, which %s creates", instance, verb, name, creators[0])
+			}
+			if a, b := find(creators[0]), find(instance); a != b {
+				parent[b] = a
+			}
+		}
+	}
+	instances := d.instances()
+	for _, pair := range opts.Pairs {
+		for _, instance := range pair {
+			if !contains(instances, instance) {
+				return fmt.Errorf("cannot connect %s and %s: the log shows no denial of snap %q in /dev/shm", pair[0], pair[1], instance)
+			}
+		}
+		if a, b := find(pair[0]), find(pair[1]); a != b {
+			parent[b] = a
+			for _, instance := range pair {
+				if why[instance] == "" {
+					why[instance] = fmt.Sprintf("%s and %s are paired as asked", pair[0], pair[1])
+				}
+			}
+		}
+	}
+	members := map[string][]string{}
+	for _, instance := range instances {
+		root := find(instance)
+		members[root] = append(members[root], instance)
+	}
+	touched := map[string][]string{}
+	for _, name := range names {
+		for instance := range d.access[name] {
+			root := find(instance)
+			if n := touched[root]; len(n) == 0 || n[len(n)-1] != name {
+				touched[root] = append(touched[root], name)
+			}
+		}
+	}
+	component := map[string]string{}
+	for root, names := range touched {
+		for _, name := range names {
+			component[name] = root
+		}
+	}
+	snaps := map[string]*Snap{}
+	for _, root := range sortedKeys(touched) {
+		// A pattern covers no name of another group of snaps.
+		foreign := func(pattern string) bool {
+			for _, name := range names {
+				if component[name] != root && review.Overlap(pattern, name) {
+					return true
+				}
+			}
+			return false
+		}
+		c := &group{names: touched[root], instances: members[root], foreign: foreign}
+		d.attributeSemaphores(c)
+		var declared []pattern
+		for _, g := range c.generalize(opts.Exact) {
+			if d.created(g.names) {
+				declared = append(declared, g)
+				continue
+			}
 			for _, name := range g.names {
 				for _, instance := range sortedKeys(d.access[name]) {
 					result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoCreator})
 				}
 			}
-			continue
 		}
-		groups = append(groups, g)
-		var first string
-		for _, name := range g.names {
-			for instance := range d.access[name] {
-				if first == "" {
-					first = find(instance)
-				}
-				if root := find(instance); root != first {
-					parent[root] = first
-				}
-			}
+		if len(declared) > 0 {
+			d.declareGroup(result, snaps, c, declared, why, opts.Exact)
 		}
-	}
-	components := map[string][]group{}
-	members := map[string]map[string]bool{}
-	for _, g := range groups {
-		for instance := range d.access[g.names[0]] {
-			root := find(instance)
-			components[root] = append(components[root], g)
-			break
-		}
-		for _, name := range g.names {
-			for instance := range d.access[name] {
-				root := find(instance)
-				if members[root] == nil {
-					members[root] = map[string]bool{}
-				}
-				members[root][instance] = true
-			}
-		}
-	}
-	snaps := map[string]*Snap{}
-	for _, root := range sortedKeys(components) {
-		d.declareComponent(result, snaps, sortedKeys(members[root]), components[root], exact)
 	}
 	for _, instance := range sortedKeys(d.temporary) {
 		if d.semaphores[instance] {
@@ -342,10 +390,74 @@ func (d *denied) declare(result *Result, exact bool) {
 		result.Snaps = append(result.Snaps, *snaps[instance])
 	}
 	sort.SliceStable(result.Undeclarable, func(i, j int) bool { return result.Undeclarable[i].Snap < result.Undeclarable[j].Snap })
+	return nil
 }
 
-// declareComponent suggests the plugs and slot of snaps that share groups.
-func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instances []string, groups []group, exact bool) {
+// instances returns the snaps denied names, sorted.
+func (d *denied) instances() []string {
+	seen := map[string]bool{}
+	for _, byInstance := range d.access {
+		for instance := range byInstance {
+			seen[instance] = true
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// created reports whether a snap in the log created one of the names.
+func (d *denied) created(names []string) bool {
+	for _, name := range names {
+		for _, a := range d.access[name] {
+			if a.create {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attributeSemaphores marks the semaphores that snaps of the group open
+// and none creates as created by the group's snap that glibc's temporary
+// names show creating semaphores, when there is one such snap and the log
+// names none of its semaphores: the kernel refused its temporary file, so
+// its semaphore's own name is not in the log.
+func (d *denied) attributeSemaphores(c *group) {
+	var creators []string
+	for _, instance := range c.instances {
+		if len(d.temporary[instance]) > 0 && !d.createsSemaphores(instance) {
+			creators = append(creators, instance)
+		}
+	}
+	if len(creators) != 1 {
+		return
+	}
+	for _, name := range c.names {
+		if strings.HasPrefix(name, "sem.") && !d.created([]string{name}) {
+			a := d.access[name][creators[0]]
+			if a == nil {
+				a = &access{}
+				d.access[name][creators[0]] = a
+			}
+			a.create, a.write = true, true
+		}
+	}
+}
+
+// createsSemaphores reports whether the log shows the snap creating a
+// semaphore by its own name.
+func (d *denied) createsSemaphores(instance string) bool {
+	for name, byInstance := range d.access {
+		if a := byInstance[instance]; a != nil && a.create && strings.HasPrefix(name, "sem.") {
+			return true
+		}
+	}
+	return false
+}
+
+// declareGroup suggests the plugs and slot of snaps that share names, or
+// the private plug of a snap alone.
+func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, patterns []pattern, why map[string]string, exact bool) {
+	instances := c.instances
 	snapOf := func(instance string) *Snap {
 		if snaps[instance] == nil {
 			s := &Snap{Instance: instance}
@@ -369,10 +481,10 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		d.semaphores[instances[0]] = true
 		return
 	}
-	// The slot goes to the snap that creates in the most groups, then
+	// The slot goes to the snap that creates in the most patterns, then
 	// the most names.
 	creates, names := map[string]int{}, map[string]int{}
-	for _, g := range groups {
+	for _, g := range patterns {
 		for _, instance := range instances {
 			created := 0
 			for _, name := range g.names {
@@ -390,32 +502,32 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 			slotSnap = instance
 		}
 	}
-	var read, write, patterns []string
-	for _, g := range groups {
-		patterns = append(patterns, g.pattern)
+	var read, write, globs []string
+	for _, g := range patterns {
+		globs = append(globs, g.glob)
 		// sem_open opens a semaphore read-write, and glibc's temporary
 		// names are covered for "write" semaphores only.
-		needsWrite := strings.HasPrefix(g.pattern, "sem.")
+		needsWrite := strings.HasPrefix(g.glob, "sem.")
 		for _, name := range g.names {
 			for instance, a := range d.access[name] {
 				needsWrite = needsWrite || instance != slotSnap && a.write
 			}
 		}
 		if needsWrite {
-			write = append(write, g.pattern)
-			if strings.HasPrefix(g.pattern, "sem.") {
+			write = append(write, g.glob)
+			if strings.HasPrefix(g.glob, "sem.") {
 				for _, instance := range instances {
 					d.semaphores[instance] = true
 				}
 			}
 		} else {
-			read = append(read, g.pattern)
+			read = append(read, g.glob)
 		}
 	}
 	if !exact {
-		write = append(write, d.inferSemaphores(result, instances, patterns)...)
+		write = append(write, d.inferSemaphores(result, c, globs)...)
 	}
-	id := identifier(patterns, slotSnap)
+	id := identifier(globs, slotSnap)
 	slot := map[string]interface{}{"interface": sharedMemory, sharedMemory: id}
 	if len(read) > 0 {
 		slot["read"] = read
@@ -431,6 +543,7 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		}
 		snapOf(instance).Plugs = map[string]map[string]interface{}{id: {"interface": sharedMemory, sharedMemory: id}}
 		result.Connections = append(result.Connections, Connection{instance, id, slotSnap, id})
+		result.Notes = append(result.Notes, fmt.Sprintf("%s plugs %s's slot %q: %s", instance, slotSnap, id, why[instance]))
 		if creates[instance] > 0 {
 			mutual = append(mutual, instance)
 		}
@@ -439,16 +552,45 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the names cover: %s offers them all in one slot, %q, and its plugs may create them too",
 			slotSnap, strings.Join(mutual, ", "), slotSnap, id))
 	}
+	// The names the slot covers are declared, created in the log or not.
+	for i := 0; i < len(result.Undeclarable); i++ {
+		u := result.Undeclarable[i]
+		if u.Reason == NoCreator && contains(instances, u.Snap) && coveredBy(u.Name, write, read) {
+			result.Undeclarable = append(result.Undeclarable[:i], result.Undeclarable[i+1:]...)
+			i--
+		}
+	}
 }
 
-// inferSemaphores returns "sem." and each pattern when snaps of the
-// component were denied glibc's temporary semaphore names and the log
-// names none of their semaphores: once the temporary file is refused, the
-// semaphore's own name never reaches the log, so the snaps' other names
-// stand in for it, and a note says so.
-func (d *denied) inferSemaphores(result *Result, instances, patterns []string) []string {
+// coveredBy reports whether one of the globs matches the name.
+func coveredBy(name string, lists ...[]string) bool {
+	for _, list := range lists {
+		for _, glob := range list {
+			if review.Overlap(glob, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// inferSemaphores returns "sem." and each pattern when snaps of the group
+// were denied glibc's temporary semaphore names and the log names none of
+// their semaphores: once the temporary file is refused, the semaphore's
+// own name never reaches the log, so the snaps' other names stand in for
+// it, and a note says so.
+func (d *denied) inferSemaphores(result *Result, c *group, globs []string) []string {
 	var creators []string
-	for _, instance := range instances {
+	for _, instance := range c.instances {
 		if len(d.temporary[instance]) > 0 && !d.semaphores[instance] {
 			creators = append(creators, instance)
 		}
@@ -458,7 +600,7 @@ func (d *denied) inferSemaphores(result *Result, instances, patterns []string) [
 	}
 	var inferred []string
 	seen := map[string]bool{}
-	for _, p := range patterns {
+	for _, p := range globs {
 		name := "sem." + p
 		if !strings.Contains(p, "*") {
 			// A name seen once says nothing of the semaphore's: its
@@ -466,16 +608,19 @@ func (d *denied) inferSemaphores(result *Result, instances, patterns []string) [
 			key, _ := family(p)
 			name = "sem." + key + "*"
 		}
-		if !strings.HasPrefix(p, "sem.") && !seen[name] {
+		if !strings.HasPrefix(p, "sem.") && !seen[name] && c.allowed(name) {
 			seen[name] = true
 			inferred = append(inferred, name)
 		}
 	}
-	for _, instance := range instances {
+	if len(inferred) == 0 {
+		return nil
+	}
+	for _, instance := range c.instances {
 		d.semaphores[instance] = true
 	}
-	result.Notes = append(result.Notes, fmt.Sprintf("%s: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; %s stands for them, from its other names: check it against its sem_open calls",
-		strings.Join(creators, ", "), strings.Join(inferred, ", ")))
+	result.Notes = append(result.Notes, fmt.Sprintf("glibc's temporary semaphore names (sem. and six characters) show that %s creates semaphores, whose own names the log cannot hold; %s stands for them, made from the names that %s share: check it against the sem_open calls of %s",
+		strings.Join(creators, " and "), strings.Join(inferred, ", "), strings.Join(c.instances, " and "), strings.Join(creators, " and ")))
 	return inferred
 }
 
@@ -496,10 +641,10 @@ func identifier(patterns []string, slotSnap string) string {
 	return snap.InstanceSnap(slotSnap)
 }
 
-// OK reports whether the suggestions cover every denial, and with
-// Options.Check, whether the profiles compile.
+// OK reports whether the suggestions cover every denial without a
+// warning of lint, and with Options.Check, whether the profiles compile.
 func (r *Result) OK() bool {
-	return len(r.Undeclarable) == 0 && (r.Check == nil || r.Check.Error == "")
+	return len(r.Undeclarable) == 0 && len(r.Warnings) == 0 && (r.Check == nil || r.Check.Error == "")
 }
 
 // Lines is the result as text: each snap's plugs and slots as in
@@ -519,8 +664,11 @@ func (r *Result) Lines() []string {
 	for _, c := range r.Connections {
 		lines = append(lines, c.String())
 	}
-	for _, note := range append(r.Notes, r.Warnings...) {
+	for _, note := range r.Notes {
 		lines = append(lines, "note: "+note)
+	}
+	for _, warning := range r.Warnings {
+		lines = append(lines, "lint: "+warning)
 	}
 	for _, u := range r.Undeclarable {
 		lines = append(lines, fmt.Sprintf("cannot declare %q for %s: %s", u.Name, u.Snap, u.Reason))

@@ -57,7 +57,8 @@ func (s *suggestSuite) TestROS2(c *C) {
 	// glibc's temporary names are covered: not listed, not undeclarable.
 	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{})
 	c.Check(result.Skipped, DeepEquals, []suggest.Skipped{{suggest.NotRecord, 1}, {suggest.Repeated, 1}})
-	c.Check(result.Notes, DeepEquals, []string{`ros2-talker and ros2-listener each create objects that the names cover: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`ros2-listener plugs ros2-talker's slot "fastrtps": ros2-listener opens "fastrtps_port7411", which ros2-talker creates`,
+		`ros2-talker and ros2-listener each create objects that the names cover: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
 	c.Check(result.Warnings, DeepEquals, []string{})
 	c.Check(result.Check, IsNil)
 	c.Check(string(result.Snaps[1].YAML()), Equals, `slots:
@@ -248,7 +249,8 @@ func (s *suggestSuite) TestMutual(c *C) {
 	c.Check(result.Snaps[0].Slots, DeepEquals, map[string]map[string]interface{}{"left": {
 		"interface": "shared-memory", "shared-memory": "left", "read": []string{"left_a"}, "write": []string{"both_*"}}})
 	c.Check(result.Snaps[1].Plugs, DeepEquals, map[string]map[string]interface{}{"left": {"interface": "shared-memory", "shared-memory": "left"}})
-	c.Check(result.Notes, DeepEquals, []string{`left and right each create objects that the names cover: left offers them all in one slot, "left", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`right plugs left's slot "left": right opens "left_a", which left creates`,
+		`left and right each create objects that the names cover: left offers them all in one slot, "left", and its plugs may create them too`})
 }
 
 func (s *suggestSuite) TestLimits(c *C) {
@@ -285,7 +287,9 @@ func (s *suggestSuite) TestInferredSemaphores(c *C) {
 	c.Check(result.Undeclarable, HasLen, 0)
 	c.Assert(result.Snaps, HasLen, 2)
 	c.Check(result.Snaps[1].Slots["fastrtps"]["write"], DeepEquals, []string{"fastrtps_*", "sem.fastrtps_*"})
-	c.Check(result.Notes, DeepEquals, []string{"talker: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; sem.fastrtps_* stands for them, from its other names: check it against its sem_open calls"})
+	c.Check(result.Notes, DeepEquals, []string{
+		"glibc's temporary semaphore names (sem. and six characters) show that talker creates semaphores, whose own names the log cannot hold; sem.fastrtps_* stands for them, made from the names that listener and talker share: check it against the sem_open calls of talker",
+		`listener plugs talker's slot "fastrtps": listener opens "fastrtps_port7411", which talker creates`})
 
 	result, err = suggest.Suggest(log, suggest.Options{Exact: true})
 	c.Assert(err, IsNil)
@@ -306,4 +310,81 @@ func (s *suggestSuite) TestReadLogs(c *C) {
 	c.Check(err, ErrorMatches, `cannot read log /dev/zero: the logs are larger than 67108864 bytes \(64 MiB\): .*`)
 	_, err = suggest.ReadLogs([]string{filepath.Join(dir, "missing.log")})
 	c.Check(err, ErrorMatches, `cannot read log: open .*missing.log: no such file or directory`)
+}
+
+// Snaps that each create their own objects are not connected, though their
+// names share a pattern: each gets a private /dev/shm.
+func (s *suggestSuite) TestUnrelated(c *C) {
+	log := strings.Join([]string{
+		denied("snap.player.player", "mknod", "/dev/shm/pulse-shm-1", "c"),
+		denied("snap.player.player", "open", "/dev/shm/pulse-shm-1", "rw"),
+		denied("snap.recorder.recorder", "mknod", "/dev/shm/pulse-shm-2", "c"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	private := map[string]map[string]interface{}{"shared-memory": {"private": true}}
+	c.Check(result.Snaps, DeepEquals, []suggest.Snap{
+		{Instance: "player", Plugs: private, Apps: []string{"player"}},
+		{Instance: "recorder", Plugs: private, Apps: []string{"recorder"}},
+	})
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"player", "shared-memory", "", "shared-memory"}, {"recorder", "shared-memory", "", "shared-memory"}})
+	c.Check(result.OK(), Equals, true)
+
+	// Named as a pair, they are connected.
+	result, err = suggest.Suggest(log, suggest.Options{Pairs: [][2]string{{"recorder", "player"}}})
+	c.Assert(err, IsNil)
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"recorder", "pulse", "player", "pulse"}})
+	c.Check(result.Notes, DeepEquals, []string{`recorder plugs player's slot "pulse": recorder and player are paired as asked`,
+		`player and recorder each create objects that the names cover: player offers them all in one slot, "pulse", and its plugs may create them too`})
+	_, err = suggest.Suggest(log, suggest.Options{Pairs: [][2]string{{"recorder", "nobody"}}})
+	c.Check(err, ErrorMatches, `cannot connect recorder and nobody: the log shows no denial of snap "nobody" in /dev/shm`)
+}
+
+// A semaphore that the viewer opens and that the camera created under
+// glibc's temporary name is declared as the log names it, not as a
+// pattern, and not reported.
+func (s *suggestSuite) TestOpenedSemaphore(c *C) {
+	log := strings.Join([]string{
+		denied("snap.camera.camera", "mknod", "/dev/shm/camframes-buf", "c"),
+		denied("snap.camera.camera", "mknod", "/dev/shm/sem.Xk29Qa", "c"),
+		denied("snap.viewer.viewer", "open", "/dev/shm/camframes-buf", "r"),
+		denied("snap.viewer.viewer", "open", "/dev/shm/sem.camframes-ready", "rw"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Assert(result.Snaps, HasLen, 2)
+	c.Check(result.Snaps[0].Slots, DeepEquals, map[string]map[string]interface{}{"camframes": {
+		"interface": "shared-memory", "shared-memory": "camframes", "read": []string{"camframes-buf"}, "write": []string{"sem.camframes-ready"}}})
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{})
+	c.Check(result.OK(), Equals, true)
+}
+
+// No pattern is a prefix of "sem." or "snap.", and other snaps' own
+// objects are reported, not declared.
+func (s *suggestSuite) TestOtherSnapsNames(c *C) {
+	for _, names := range [][]string{{"s1", "s2"}, {"sem1", "sem2"}, {"snapa", "snapb"}, {"sem.s1", "sem.s2"}} {
+		var lines []string
+		for _, name := range names {
+			lines = append(lines, denied("snap.provider.app", "mknod", "/dev/shm/"+name, "wc"), denied("snap.consumer.app", "open", "/dev/shm/"+name, "wr"))
+		}
+		log := strings.Join(lines, "\n")
+		_, write := slotNames(c, log, suggest.Options{})
+		c.Check(write, DeepEquals, names)
+		result, err := suggest.Suggest(log, suggest.Options{})
+		c.Assert(err, IsNil)
+		c.Check(result.Warnings, DeepEquals, []string{})
+		c.Check(result.OK(), Equals, true)
+	}
+	log := strings.Join([]string{
+		denied("snap.ab.ab", "mknod", "/dev/shm/ok", "c"),
+		denied("snap.ab.ab", "open", "/dev/shm/snap.cd.x", "r"),
+		denied("snap.ab.ab", "open", "/dev/shm/sem.snap.cd.y", "rw"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	reason := `it is in snap "cd"'s own namespace (snap.cd.* and sem.snap.cd.*), which no other snap may be given`
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"ab", "snap.cd.x", reason}, {"ab", "sem.snap.cd.y", reason}})
+	c.Check(result.OK(), Equals, false)
+	// A warning of lint fails the suggestion.
+	c.Check((&suggest.Result{Warnings: []string{"w"}}).OK(), Equals, false)
 }
