@@ -130,7 +130,10 @@ type denied struct {
 // Suggest reads the denials in log and suggests the declarations that
 // allow them.
 func Suggest(log string, opts Options) (*Result, error) {
-	d := read(log)
+	d, err := read(log)
+	if err != nil {
+		return nil, err
+	}
 	result := &Result{Snaps: []Snap{}, Connections: []Connection{}, Undeclarable: d.undeclared, Notes: []string{}, Warnings: []string{}}
 	for _, reason := range []string{NotRecord, NotDenied, NotSnap, NotInShm, Repeated} {
 		if n := d.skipped[reason]; n > 0 {
@@ -152,52 +155,66 @@ func Suggest(log string, opts Options) (*Result, error) {
 	return result, nil
 }
 
+// The most a log may name, past which Suggest refuses it: they bound its
+// time and memory, whatever the log.
+const (
+	// MaxSnaps is the most snaps the log's denials may name.
+	MaxSnaps = 64
+	// MaxApps is the most apps and hooks the log's denials may name, of
+	// all snaps.
+	MaxApps = 256
+	// MaxNames is the most names in /dev/shm the log's denials may name:
+	// four times what the interface declares in a slot, for patterns.
+	MaxNames = 4096
+)
+
 // read collects the denials of snap applications directly in /dev/shm.
-func read(log string) *denied {
+func read(log string) (*denied, error) {
 	d := &denied{access: map[string]map[string]*access{}, temporary: map[string]map[string]bool{}, apps: map[string]map[string]bool{}, semaphores: map[string]bool{}, skipped: map[string]int{}, undeclared: []Undeclarable{}}
-	records, others := denial.Parse(log)
-	d.skipped[NotRecord] = others
-	seen := map[string]bool{}
+	l := limits{names: map[string]bool{}}
 	refused := map[string]bool{}
-	for _, r := range records {
+	var err error
+	d.skipped[NotRecord] = denial.Each(log, func(r denial.Record) {
 		instance, app, ok := snapProfile(r.Profile)
 		name, inShm := shmName(r.Name)
 		switch {
+		case err != nil:
+			return
 		case !r.Denied():
 			d.skipped[NotDenied]++
-			continue
+			return
 		case !ok:
 			d.skipped[NotSnap]++
-			continue
+			return
 		case !inShm:
 			d.skipped[NotInShm]++
-			continue
+			return
 		}
-		key := strings.Join([]string{instance, app, r.Operation, name, r.Target, r.RequestedMask}, "\x00")
-		if seen[key] {
-			d.skipped[Repeated]++
-			continue
-		}
-		seen[key] = true
-		if d.apps[instance] == nil {
-			d.apps[instance] = map[string]bool{}
-		}
-		d.apps[instance][app] = true
 		names := []string{name}
 		if target, ok := shmName(r.Target); ok && r.Operation == "link" {
 			names = append(names, target)
+		}
+		if err = l.keep(d, instance, app, names); err != nil {
+			return
+		}
+		news := false
+		if !d.apps[instance][app] {
+			d.apps[instance][app] = true
+			news = true
 		}
 		for i, name := range names {
 			if semTemporary.MatchString(name) {
 				if d.temporary[instance] == nil {
 					d.temporary[instance] = map[string]bool{}
 				}
+				news = news || !d.temporary[instance][name]
 				d.temporary[instance][name] = true
 				continue
 			}
 			if reason := refusal(name); reason != "" {
 				if !refused[instance+"\x00"+name] {
 					refused[instance+"\x00"+name] = true
+					news = true
 					d.undeclared = append(d.undeclared, Undeclarable{instance, name, reason})
 				}
 				continue
@@ -209,14 +226,53 @@ func read(log string) *denied {
 			if a == nil {
 				a = &access{}
 				d.access[name][instance] = a
+				news = true
 			}
 			// A link creates its name; its target already exists.
 			creates := i == 0 && (strings.Contains(r.RequestedMask, "c") || r.Operation == "mknod" || r.Operation == "link")
+			writes := creates || strings.Trim(r.RequestedMask, "r") != ""
+			news = news || creates && !a.create || writes && !a.write
 			a.create = a.create || creates
-			a.write = a.write || creates || strings.Trim(r.RequestedMask, "r") != ""
+			a.write = a.write || writes
+		}
+		if !news {
+			d.skipped[Repeated]++
+		}
+	})
+	return d, err
+}
+
+// limits counts what a log names, up to MaxSnaps, MaxApps and MaxNames.
+type limits struct {
+	apps  int
+	names map[string]bool
+}
+
+// keep counts a denial's snap, app and names, or says which bound it
+// passes.
+func (l *limits) keep(d *denied, instance, app string, names []string) error {
+	const more = "cannot suggest: the log names more than %d %s denied in /dev/shm, such as %q: give the part with the snaps to declare"
+	if d.apps[instance] == nil {
+		if len(d.apps) == MaxSnaps {
+			return fmt.Errorf(more, MaxSnaps, "snaps", instance)
+		}
+		d.apps[instance] = map[string]bool{}
+	}
+	if !d.apps[instance][app] {
+		if l.apps == MaxApps {
+			return fmt.Errorf(more, MaxApps, "apps and hooks", instance+"."+app)
+		}
+		l.apps++
+	}
+	for _, name := range names {
+		if !l.names[name] {
+			if len(l.names) == MaxNames {
+				return fmt.Errorf(more, MaxNames, "names", name)
+			}
+			l.names[name] = true
 		}
 	}
-	return d
+	return nil
 }
 
 // snapProfile returns the instance and the app ("app" or "hook.NAME") of

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -263,6 +264,32 @@ func (s *suggestSuite) TestLimits(c *C) {
 	c.Check(read, DeepEquals, []string{"x*_y"})
 	_, err := suggest.Suggest(log, suggest.Options{Exact: true})
 	c.Check(err, ErrorMatches, `cannot suggest plugs and slots for snap "ab": shared-memory interface cannot have more than 1024 "read" and "write" paths, not 1100`)
+}
+
+// A log that names more snaps, apps or names than Suggest keeps is
+// refused, naming the first one past the bound.
+func (s *suggestSuite) TestBounds(c *C) {
+	for _, t := range []struct {
+		max  int
+		line func(i int) string
+		err  string
+	}{
+		{suggest.MaxSnaps, func(i int) string { return denied(fmt.Sprintf("snap.s%d.a", i), "mknod", "/dev/shm/x", "c") },
+			`cannot suggest: the log names more than 64 snaps denied in /dev/shm, such as "s64": give the part with the snaps to declare`},
+		{suggest.MaxApps, func(i int) string { return denied(fmt.Sprintf("snap.s%d.a%d", i%2, i), "mknod", "/dev/shm/x", "c") },
+			`cannot suggest: the log names more than 256 apps and hooks denied in /dev/shm, such as "s0.a256": give the part with the snaps to declare`},
+		{suggest.MaxNames, func(i int) string { return denied("snap.ss.a", "mknod", fmt.Sprintf("/dev/shm/x%d", i), "c") },
+			`cannot suggest: the log names more than 4096 names denied in /dev/shm, such as "x4096": give the part with the snaps to declare`},
+	} {
+		var lines []string
+		for i := 0; i <= t.max; i++ {
+			lines = append(lines, t.line(i))
+		}
+		_, err := suggest.Suggest(strings.Join(lines, "\n"), suggest.Options{})
+		c.Check(err, ErrorMatches, regexp.QuoteMeta(t.err))
+		_, err = suggest.Suggest(strings.Join(lines[:t.max], "\n"), suggest.Options{})
+		c.Check(err, Not(ErrorMatches), "cannot suggest: the log names more .*")
+	}
 }
 
 func (s *suggestSuite) TestCheck(c *C) {

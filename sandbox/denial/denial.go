@@ -36,7 +36,16 @@ func (r Record) Denied() bool {
 // Parse returns the AppArmor records in log text, in order, and how many
 // non-empty lines are not AppArmor records.
 func Parse(log string) (records []Record, others int) {
-	for _, line := range strings.Split(log, "\n") {
+	others = Each(log, func(r Record) { records = append(records, r) })
+	return records, others
+}
+
+// Each calls fn with each AppArmor record in log text, in order, keeping
+// none, and returns how many non-empty lines are not AppArmor records.
+func Each(log string, fn func(Record)) (others int) {
+	for log != "" {
+		line, rest, _ := strings.Cut(log, "\n")
+		log = rest
 		i := strings.Index(line, `apparmor="`)
 		if i < 0 {
 			if strings.TrimSpace(line) != "" {
@@ -44,25 +53,40 @@ func Parse(log string) (records []Record, others int) {
 			}
 			continue
 		}
-		fields := auditFields(line[i:])
-		r := Record{
-			Verdict:       fields["apparmor"],
-			Operation:     fields["operation"],
-			Profile:       fields["profile"],
-			Name:          fields["name"],
-			Target:        fields["target"],
-			RequestedMask: fields["requested_mask"],
-			DeniedMask:    fields["denied_mask"],
-			Info:          fields["info"],
-			Line:          strings.TrimSpace(line[i:]),
-		}
+		r := Record{Line: strings.TrimSpace(line[i:])}
+		var srcname string
+		eachField(line[i:], func(key, value string) {
+			switch key {
+			case "apparmor":
+				setOnce(&r.Verdict, value)
+			case "operation":
+				setOnce(&r.Operation, value)
+			case "profile":
+				setOnce(&r.Profile, value)
+			case "name":
+				setOnce(&r.Name, value)
+			case "target":
+				setOnce(&r.Target, value)
+			case "srcname":
+				setOnce(&srcname, value)
+			case "requested_mask":
+				setOnce(&r.RequestedMask, value)
+			case "denied_mask":
+				setOnce(&r.DeniedMask, value)
+			case "info":
+				setOnce(&r.Info, value)
+			case "pid":
+				if r.PID == 0 {
+					r.PID, _ = strconv.Atoi(value)
+				}
+			}
+		})
 		if r.Target == "" {
-			r.Target = fields["srcname"]
+			r.Target = srcname
 		}
-		r.PID, _ = strconv.Atoi(fields["pid"])
-		records = append(records, r)
+		fn(r)
 	}
-	return records, others
+	return others
 }
 
 // Denials returns the records of log text that are denials, in order.
@@ -80,11 +104,17 @@ func Denials(log string) []Record {
 // untrustedStrings are the fields the kernel hex-encodes when needed.
 var untrustedStrings = map[string]bool{"profile": true, "name": true, "target": true, "srcname": true, "comm": true}
 
-// auditFields splits key=value pairs of an audit record. Values are
-// quoted, or hex-encoded when they hold spaces or other special bytes, as
-// the kernel's audit_log_untrustedstring writes them.
-func auditFields(record string) map[string]string {
-	fields := make(map[string]string)
+// setOnce keeps the first value of a field given twice.
+func setOnce(field *string, value string) {
+	if *field == "" {
+		*field = value
+	}
+}
+
+// eachField calls fn with the key=value pairs of an audit record. Values
+// are quoted, or hex-encoded when they hold spaces or other special bytes,
+// as the kernel's audit_log_untrustedstring writes them.
+func eachField(record string, fn func(key, value string)) {
 	for record != "" {
 		record = strings.TrimLeft(record, " ")
 		key, rest, ok := strings.Cut(record, "=")
@@ -106,9 +136,6 @@ func auditFields(record string) map[string]string {
 				}
 			}
 		}
-		if _, seen := fields[key]; !seen {
-			fields[key] = value
-		}
+		fn(key, value)
 	}
-	return fields
 }
