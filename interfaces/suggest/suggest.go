@@ -103,18 +103,23 @@ type Check struct {
 // Reasons for leaving a line or record out.
 const (
 	NotRecord   = "not an AppArmor record"
-	NotDenied   = "not a denial"
+	Malformed   = "an AppArmor record that does not parse whole: cut short or garbled"
+	NotDenied   = "neither a denial nor a complain-mode record (ALLOWED)"
+	NotFile     = "not file access"
+	Namespace   = "from another AppArmor namespace (namespace=), such as a container's: not the host's snaps"
 	NotSnap     = "not of a snap application's or hook's profile"
 	NotInShm    = "not directly in /dev/shm or /run/shm"
 	Repeated    = "repeated"
+	Exec        = "it was denied execution (x), which the interface never grants"
 	Glob        = `it holds "*", which the interface reads as a pattern: declared, it would match more names`
 	NoCreator   = "no snap in the log created it: the snap that does must be in the log"
 	NoSemaphore = "glibc's temporary name of a new semaphore, and the log names no semaphore of the snap: give the log of a run that names it, or declare sem.NAME"
 )
 
-// access is what one snap was denied on one name.
+// access is what one snap was denied on one name: maps is m, mapping
+// with PROT_EXEC.
 type access struct {
-	create, write bool
+	create, write, maps bool
 }
 
 // denied is the log's denials in /dev/shm, by snap and name.
@@ -125,6 +130,8 @@ type denied struct {
 	apps       map[string]map[string]bool    // instance → "app" or "hook.NAME"
 	skipped    map[string]int
 	undeclared []Undeclarable
+	// allowed counts the complain-mode records taken.
+	allowed int
 }
 
 // Suggest reads the denials in log and suggests the declarations that
@@ -135,7 +142,7 @@ func Suggest(log string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	result := &Result{Snaps: []Snap{}, Connections: []Connection{}, Undeclarable: d.undeclared, Notes: []string{}, Warnings: []string{}}
-	for _, reason := range []string{NotRecord, NotDenied, NotSnap, NotInShm, Repeated} {
+	for _, reason := range []string{NotRecord, Malformed, NotDenied, NotFile, Namespace, NotSnap, NotInShm, Repeated} {
 		if n := d.skipped[reason]; n > 0 {
 			result.Skipped = append(result.Skipped, Skipped{reason, n})
 		}
@@ -146,6 +153,7 @@ func Suggest(log string, opts Options) (*Result, error) {
 	if err := d.declare(result, opts); err != nil {
 		return nil, err
 	}
+	d.noteMasks(result)
 	if err := validate(result); err != nil {
 		return nil, err
 	}
@@ -177,11 +185,24 @@ func read(log string) (*denied, error) {
 	d.skipped[NotRecord] = denial.Each(log, func(r denial.Record) {
 		instance, app, ok := snapProfile(r.Profile)
 		name, inShm := shmName(r.Name)
+		mask, maskErr := r.Mask()
 		switch {
 		case err != nil:
 			return
-		case !r.Denied():
+		case r.Malformed != "":
+			d.skipped[Malformed]++
+			return
+		case !r.Denied() && r.Verdict != "ALLOWED":
 			d.skipped[NotDenied]++
+			return
+		case !r.File():
+			d.skipped[NotFile]++
+			return
+		case maskErr != nil:
+			d.skipped[Malformed]++
+			return
+		case r.Namespace != "":
+			d.skipped[Namespace]++
 			return
 		case !ok:
 			d.skipped[NotSnap]++
@@ -189,6 +210,9 @@ func read(log string) (*denied, error) {
 		case !inShm:
 			d.skipped[NotInShm]++
 			return
+		}
+		if !r.Denied() {
+			d.allowed++
 		}
 		names := []string{name}
 		if target, ok := shmName(r.Target); ok && r.Operation == "link" {
@@ -228,12 +252,24 @@ func read(log string) (*denied, error) {
 				d.access[name][instance] = a
 				news = true
 			}
+			if strings.Contains(mask, "x") {
+				if !refused[instance+"\x00"+name] {
+					refused[instance+"\x00"+name] = true
+					news = true
+					d.undeclared = append(d.undeclared, Undeclarable{instance, name, Exec})
+				}
+				continue
+			}
 			// A link creates its name; its target already exists.
-			creates := i == 0 && (strings.Contains(r.RequestedMask, "c") || r.Operation == "mknod" || r.Operation == "link")
-			writes := creates || strings.Trim(r.RequestedMask, "r") != ""
-			news = news || creates && !a.create || writes && !a.write
+			creates := i == 0 && (strings.Contains(mask, "c") || r.Operation == "mknod" || r.Operation == "link")
+			// Beside reading (r), every permission of a file in /dev/shm
+			// comes with "write": w, a, c, d, l, k, and m.
+			writes := creates || strings.Trim(mask, "r") != ""
+			maps := strings.Contains(mask, "m")
+			news = news || creates && !a.create || writes && !a.write || maps && !a.maps
 			a.create = a.create || creates
 			a.write = a.write || writes
+			a.maps = a.maps || maps
 		}
 		if !news {
 			d.skipped[Repeated]++
@@ -276,8 +312,12 @@ func (l *limits) keep(d *denied, instance, app string, names []string) error {
 }
 
 // snapProfile returns the instance and the app ("app" or "hook.NAME") of
-// a snap's profile, snap.INSTANCE.APP or snap.INSTANCE.hook.HOOK.
+// a snap's profile, snap.INSTANCE.APP or snap.INSTANCE.hook.HOOK, or of
+// one of its child profiles.
 func snapProfile(profile string) (instance, app string, ok bool) {
+	// A child profile (snap.x.app//null-…, a hat) is its parent's, as
+	// aa-logprof counts it.
+	profile, _, _ = strings.Cut(profile, "//")
 	rest, ok := strings.CutPrefix(profile, "snap.")
 	if !ok {
 		return "", "", false
@@ -447,6 +487,25 @@ func (d *denied) declare(result *Result, opts Options) error {
 	}
 	sort.SliceStable(result.Undeclarable, func(i, j int) bool { return result.Undeclarable[i].Snap < result.Undeclarable[j].Snap })
 	return nil
+}
+
+// noteMasks says what the log's records and masks change: complain-mode
+// records taken, and mappings with PROT_EXEC, which only "write" grants.
+func (d *denied) noteMasks(result *Result) {
+	if d.allowed > 0 {
+		result.Notes = append(result.Notes, fmt.Sprintf(`%d complain-mode records (apparmor="ALLOWED": a --devmode snap, or a profile in complain mode) are taken as denials, as aa-logprof takes them: they show what the snap needs`, d.allowed))
+	}
+	maps := map[string][]string{}
+	for _, name := range sortedKeys(d.access) {
+		for instance, a := range d.access[name] {
+			if a.maps {
+				maps[instance] = append(maps[instance], fmt.Sprintf("%q", name))
+			}
+		}
+	}
+	for _, instance := range sortedKeys(maps) {
+		result.Notes = append(result.Notes, fmt.Sprintf(`%s maps %s with PROT_EXEC (m): only "write" grants m, with w, l and k; check that it needs to`, instance, strings.Join(maps[instance], ", ")))
+	}
 }
 
 // instances returns the snaps denied names, sorted.

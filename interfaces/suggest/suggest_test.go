@@ -222,7 +222,7 @@ func (s *suggestSuite) TestSkipped(c *C) {
 		denied("snap.ab.ab", "open", "/etc/shadow", "r"),
 		denied("snap.ab.ab", "open", "/dev/shm/snap.ab/x", "r"),
 		denied("snap.ab.ab", "open", "/dev/shm/", "r"),
-		strings.Replace(denied("snap.ab.ab", "mknod", "/dev/shm/x", "c"), "DENIED", "ALLOWED", 1),
+		strings.Replace(denied("snap.ab.ab", "mknod", "/dev/shm/x", "c"), "DENIED", "AUDIT", 1),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
@@ -414,4 +414,51 @@ func (s *suggestSuite) TestOtherSnapsNames(c *C) {
 	c.Check(result.OK(), Equals, false)
 	// A warning of lint fails the suggestion.
 	c.Check((&suggest.Result{Warnings: []string{"w"}}).OK(), Equals, false)
+}
+
+// The log is read as libapparmor reads it: records whole, file access
+// only, child profiles as their snap's, other namespaces apart,
+// complain-mode records taken, masks for what they are.
+func (s *suggestSuite) TestReadAsAppArmor(c *C) {
+	log := strings.Join([]string{
+		denied("snap.cam.cam", "mknod", "/dev/shm/frames", "c"),
+		// cut short: in a name, before the masks
+		`apparmor="DENIED" operation="open" class="file" profile="snap.view.view" name="/dev/shm/fastrtps_por`,
+		`apparmor="DENIED" operation="open" class="file" profile="snap.view.view" name="/dev/shm/frames" pid=1`,
+		// not file access
+		`apparmor="DENIED" operation="mount" class="mount" profile="snap.view.view" name="/dev/shm/x" flags="rw"`,
+		`apparmor="DENIED" operation="mount" profile="snap.view.view" name="/dev/shm/y" flags="rw"`,
+		// another namespace's snap of the same name
+		strings.Replace(denied("snap.view.view", "open", "/dev/shm/frames", "w"), `class="file"`, `class="file" namespace="root//lxd-c1_<var-snap-lxd-common-lxd>"`, 1),
+		// a child profile is its snap's; r:: is a read
+		denied("snap.view.view//null-/usr/bin/helper", "open", "/dev/shm/frames", "r::"),
+		// complain mode
+		strings.Replace(denied("snap.rec.rec", "open", "/dev/shm/frames", "m"), "DENIED", "ALLOWED", 1),
+		// execution
+		denied("snap.rec.rec", "exec", "/dev/shm/frames", "x"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Check(result.Skipped, DeepEquals, []suggest.Skipped{{suggest.Malformed, 2}, {suggest.NotFile, 2}, {suggest.Namespace, 1}})
+	c.Check(result.Snaps, DeepEquals, []suggest.Snap{{
+		Instance: "cam",
+		Slots:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames", "write": []string{"frames"}}},
+		Apps:     []string{"cam"},
+	}, {
+		Instance: "rec",
+		Plugs:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames"}},
+		Apps:     []string{"rec"},
+	}, {
+		Instance: "view",
+		Plugs:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames"}},
+		Apps:     []string{"view"},
+	}})
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"rec", "frames", suggest.Exec}})
+	c.Check(result.Notes[len(result.Notes)-2:], DeepEquals, []string{
+		`1 complain-mode records (apparmor="ALLOWED": a --devmode snap, or a profile in complain mode) are taken as denials, as aa-logprof takes them: they show what the snap needs`,
+		`rec maps "frames" with PROT_EXEC (m): only "write" grants m, with w, l and k; check that it needs to`})
+
+	// A reader alone, by the older mask form, gets "read".
+	read, write := slotNames(c, denied("snap.cam.cam", "mknod", "/dev/shm/frames", "c")+"\n"+denied("snap.view.view", "open", "/dev/shm/frames", "r::"), suggest.Options{})
+	c.Check([]interface{}{read, write}, DeepEquals, []interface{}{[]string{"frames"}, nil})
 }
