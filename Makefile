@@ -26,10 +26,13 @@ EXAMPLES := \
 	"--check testdata/electron system" \
 	"--plug-publisher acme --slot-publisher acme --slot-granted testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml"
 
+# snap-iface is built once, into a temporary directory, for all examples.
 run: apparmor-parser ## preview each example in testdata/: validity, policy, rules and mounts
-	@for ex in $(EXAMPLES); do \
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(GO) build $(BUILDFLAGS) -o "$$dir/snap-iface" ./cmd/snap-iface && \
+	for ex in $(EXAMPLES); do \
 		echo "== snap-iface connect $$ex"; \
-		$(GO) run $(BUILDFLAGS) ./cmd/snap-iface connect $$ex || exit 1; \
+		"$$dir/snap-iface" connect $$ex || exit 1; \
 	done
 
 apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing

@@ -114,3 +114,15 @@ func TestNoBuildOutputCommitted(t *testing.T) {
 		}
 	}
 }
+
+// make run builds snap-iface once for all its examples.
+func TestMakeRunBuildsOnce(t *testing.T) {
+	out, err := exec.Command("make", "-n", "-C", moduleRoot, "run").Output()
+	if err != nil {
+		t.Fatalf("make -n run: %v", err)
+	}
+	recipe := string(out)
+	if builds := strings.Count(recipe, "go build"); builds != 1 || strings.Contains(recipe, "go run") {
+		t.Errorf("make run builds snap-iface %d times, with go run: %v; want one go build:\n%s", builds, strings.Contains(recipe, "go run"), recipe)
+	}
+}
