@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -96,5 +98,29 @@ func TestLint(t *testing.T) {
 		if r.stdout != want {
 			t.Errorf("%s: findings\n%s\nwant\n%s", tc.summary, r.stdout, want)
 		}
+	}
+}
+
+// lint --json prints each finding's parts and its line, and an empty list
+// for none.
+func TestLintJSON(t *testing.T) {
+	r := runIn(t, moduleRoot, "lint", "--json", "testdata/reference/consumer.yaml", "testdata/wildcard/provider.yaml")
+	var doc struct {
+		Findings []map[string]interface{} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.status != exitFindings || len(doc.Findings) != 1 {
+		t.Fatalf("lint --json: status %d, %v, stdout:\n%s", r.status, err, r.stdout)
+	}
+	want := map[string]interface{}{
+		"file": "testdata/reference/consumer.yaml", "severity": "warning", "check": "unmatched-plug", "kind": "plug", "name": "my-ipc",
+		"attribute": "shared-memory", "value": "my-ipc", "message": `matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
+		"text": `testdata/reference/consumer.yaml: warning: plug "my-ipc": attribute "shared-memory" value "my-ipc" matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
+	}
+	if !reflect.DeepEqual(doc.Findings[0], want) {
+		t.Errorf("lint --json finding:\n%v\nwant\n%v", doc.Findings[0], want)
+	}
+	r = runIn(t, moduleRoot, "lint", "--json", "testdata/reference/consumer.yaml")
+	if r.status != exitOK || r.stdout != "{\n  \"findings\": []\n}\n" {
+		t.Errorf("lint --json without findings: status %d, stdout %q", r.status, r.stdout)
 	}
 }

@@ -78,7 +78,7 @@ snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
 	run:   runConnect,
 }, {
 	name:     "lint",
-	synopsis: "snap-iface lint SNAP...",
+	synopsis: "snap-iface lint [--json] SNAP...",
 	about: `Checks shared-memory plugs and slots as a store reviewer would, on the
 attributes as written, and pairs plugs with the slots of the snaps given.
 A snap is given as for connect.`,
@@ -86,6 +86,7 @@ A snap is given as for connect.`,
 1  findings (errors or warnings)
 2  the command could not run`,
 	example: `snap-iface lint testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml`,
+	flags:   func() *flag.FlagSet { return lintFlags(new(bool)) },
 	run:     runLint,
 }, {
 	name:     "shm-audit",
