@@ -68,6 +68,10 @@ func Connect(plugSnap *snapyaml.Snap, plugName string, slotSnap *snapyaml.Snap, 
 		Slot:    endpoint(slotSnap, slotName, true),
 		conn:    connection{plugSnap: plugSnap, slotSnap: slotSnap, plug: plugName, slot: slotName, install: opts.Install},
 	}
+	if slotSnap == plugSnap {
+		// The plug lists the snap's rejected plugs and slots once.
+		r.Slot.Errors = ownErrors(r.Slot.Errors, "slot", slotName)
+	}
 	if err := r.addWarnings(); err != nil {
 		return nil, err
 	}
@@ -287,6 +291,17 @@ func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
 		e.Attributes[key] = jsonSafe(value)
 	}
 	return e
+}
+
+// ownErrors returns the errors about the plug or slot itself.
+func ownErrors(errors []BadInterface, kind, name string) []BadInterface {
+	own := []BadInterface{}
+	for _, bad := range errors {
+		if bad.Kind == kind && bad.Name == name {
+			own = append(own, bad)
+		}
+	}
+	return own
 }
 
 // addWarnings gives each side the warnings of a review of both snaps about

@@ -96,6 +96,16 @@ func (s *previewSuite) TestConnectPrivatePlugBesideSlot(c *C) {
 	c.Check(r.OK(), Equals, true)
 }
 
+// A rejected plug of a snap that both plugs and slots is reported once,
+// with the plug.
+func (s *previewSuite) TestConnectOneSnapRejectedOnce(c *C) {
+	both := parse(c, "name: both\nversion: '1'\napps:\n  a: {command: bin/a}\nplugs:\n  bad: {interface: shared-memory, private: 'true'}\n  p: {interface: shared-memory, shared-memory: s}\nslots:\n  s: {interface: shared-memory, write: [x]}\n")
+	r, err := preview.Connect(both, "p", both, "s", preview.Options{})
+	c.Assert(err, IsNil)
+	c.Check(r.Plug.Errors, DeepEquals, []preview.BadInterface{{Kind: "plug", Name: "bad", Error: `shared-memory "private" attribute must be a bool, not true`}})
+	c.Check(r.Slot.Errors, DeepEquals, []preview.BadInterface{})
+}
+
 func (s *previewSuite) TestConnectErrors(c *C) {
 	two := parse(c, "name: two\nversion: '1'\nplugs:\n  a: {interface: shared-memory}\n  b: {interface: shared-memory}\n  files: home\n")
 	provider := parse(c, providerYAML)
