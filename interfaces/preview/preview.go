@@ -334,10 +334,10 @@ func badSharedMemory(s *snapyaml.Snap) []BadInterface {
 	bad := []BadInterface{}
 	for name, msg := range s.Installed.BadInterfaces {
 		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == sharedMemory {
-			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg})
+			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg + review.RejectionHint(plug.Attrs)})
 		}
 		if slot, ok := s.Declared.Slots[name]; ok && slot.Interface == sharedMemory {
-			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg})
+			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg + review.RejectionHint(slot.Attrs)})
 		}
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i].Name < bad[j].Name })

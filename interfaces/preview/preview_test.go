@@ -102,7 +102,7 @@ func (s *previewSuite) TestConnectOneSnapRejectedOnce(c *C) {
 	both := parse(c, "name: both\nversion: '1'\napps:\n  a: {command: bin/a}\nplugs:\n  bad: {interface: shared-memory, private: 'true'}\n  p: {interface: shared-memory, shared-memory: s}\nslots:\n  s: {interface: shared-memory, write: [x]}\n")
 	r, err := preview.Connect(both, "p", both, "s", preview.Options{})
 	c.Assert(err, IsNil)
-	c.Check(r.Plug.Errors, DeepEquals, []preview.BadInterface{{Kind: "plug", Name: "bad", Error: `shared-memory "private" attribute must be a bool, not true`}})
+	c.Check(r.Plug.Errors, DeepEquals, []preview.BadInterface{{Kind: "plug", Name: "bad", Error: `shared-memory "private" attribute must be a bool, not true: the value is the string "true"; write private: true, without quotes`}})
 	c.Check(r.Slot.Errors, DeepEquals, []preview.BadInterface{})
 }
 
