@@ -46,7 +46,7 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 			loadErrs = append(loadErrs, err)
 			continue
 		}
-		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces})
+		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces, YAML: s.YAML})
 	}
 	findings, err := review.Snaps(snaps)
 	if err != nil {

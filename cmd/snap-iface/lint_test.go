@@ -75,6 +75,13 @@ func TestLint(t *testing.T) {
 			`testdata/reference/consumer.yaml: warning: plug "my-ipc": attribute "shared-memory" value "my-ipc" matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
 		},
 	}, {
+		summary: "a key given twice: snapd keeps the last",
+		files:   map[string]string{"snap.yaml": "name: dup\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    write: [one]\n    write: [two]\n"},
+		status:  exitFindings,
+		want: []string{
+			`snap.yaml: warning: slot "frames": attribute "write" value ["two"] is given twice: snapd keeps this last value and drops ["one"]`,
+		},
+	}, {
 		summary: "the system slot has no attributes",
 		files:   map[string]string{"snap.yaml": "name: core\nversion: 1\ntype: os\nslots:\n  shared-memory:\n    write: [a]\n"},
 		status:  exitFindings,

@@ -307,9 +307,9 @@ func ownErrors(errors []BadInterface, kind, name string) []BadInterface {
 // addWarnings gives each side the warnings of a review of both snaps about
 // it.
 func (r *Report) addWarnings() error {
-	snaps := []review.Snap{{Label: r.conn.plugSnap.Path, Info: r.conn.plugSnap.Declared, BadInterfaces: r.conn.plugSnap.Installed.BadInterfaces}}
+	snaps := []review.Snap{{Label: r.conn.plugSnap.Path, Info: r.conn.plugSnap.Declared, BadInterfaces: r.conn.plugSnap.Installed.BadInterfaces, YAML: r.conn.plugSnap.YAML}}
 	if r.conn.slotSnap != r.conn.plugSnap {
-		snaps = append(snaps, review.Snap{Label: r.conn.slotSnap.Path, Info: r.conn.slotSnap.Declared, BadInterfaces: r.conn.slotSnap.Installed.BadInterfaces})
+		snaps = append(snaps, review.Snap{Label: r.conn.slotSnap.Path, Info: r.conn.slotSnap.Declared, BadInterfaces: r.conn.slotSnap.Installed.BadInterfaces, YAML: r.conn.slotSnap.YAML})
 	}
 	findings, err := review.Snaps(snaps)
 	if err != nil {

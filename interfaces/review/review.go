@@ -29,6 +29,9 @@ type Snap struct {
 	// BadInterfaces holds the sanitizer's verdicts, as the sanitized
 	// snap.Info's BadInterfaces: the error of each rejected plug or slot.
 	BadInterfaces map[string]string
+	// YAML is the snap.yaml as written, if at hand, for what Info cannot
+	// show: keys given twice.
+	YAML []byte
 }
 
 // Check names what a finding is about.
@@ -163,7 +166,7 @@ func reviewSnap(s Snap) []Finding {
 	if len(plugs) == 0 && len(slots) == 0 && len(typos) == 0 && !builtin.IsSystemSnap(s.Info) {
 		add(NoDeclaration, "", "", "", nil, false, "declares no shared-memory plug or slot")
 	}
-	for _, f := range typos {
+	for _, f := range append(typos, duplicateKeys(s.YAML)...) {
 		f.Label = s.Label
 		findings = append(findings, f)
 	}

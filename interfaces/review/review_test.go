@@ -343,3 +343,23 @@ func TestSayTheFix(t *testing.T) {
 		}
 	}
 }
+
+// A key given twice in a snap.yaml is reported, with the value snapd keeps.
+func TestDuplicateKeys(t *testing.T) {
+	yaml := "name: a\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    write: [one]\n    write: [two]\nversion: 2\n"
+	findings, err := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), YAML: []byte(yaml)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, f.String())
+	}
+	want := []string{
+		`snap.yaml: warning: slot "frames": attribute "write" value ["two"] is given twice: snapd keeps this last value and drops ["one"]`,
+		`snap.yaml: warning: key "version" is given twice: snapd keeps the last value, 2, and drops 1`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%q\nwant\n%q", got, want)
+	}
+}
