@@ -39,13 +39,15 @@ apparmor-parser: ## install Debian's apparmor package if apparmor_parser is miss
 	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }
 
-user-mode-linux: ## install what the kernel tests run if missing: Debian's user-mode-linux (an AppArmor kernel as a process), gcc and python3
+user-mode-linux: ## install what the kernel tests run if missing: Debian's user-mode-linux (an AppArmor kernel as a process), gcc, python3 and python3-libapparmor
 	@command -v linux.uml >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq user-mode-linux; }
 	@command -v gcc >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; }
 	@[ -x /usr/bin/python3 ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; }
+	@/usr/bin/python3 -c 'import LibAppArmor' 2>/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-libapparmor; }
 
 test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
 	go test -count=1 ./...
