@@ -67,10 +67,10 @@ func interfaceTypos(info *snap.Info) []Finding {
 				Message: fmt.Sprintf("is not an interface snapd has: did you mean %q?", meant)})
 		}
 	}
-	for _, name := range sortedPlugs(info) {
+	for _, name := range sortedKeys(info.Plugs) {
 		check("plug", name, info.Plugs[name].Interface)
 	}
-	for _, name := range sortedSlots(info) {
+	for _, name := range sortedKeys(info.Slots) {
 		check("slot", name, info.Slots[name].Interface)
 	}
 	return findings
@@ -116,22 +116,4 @@ func RejectionHint(attrs map[string]interface{}) string {
 		}
 	}
 	return ""
-}
-
-func sortedPlugs(info *snap.Info) []string {
-	var names []string
-	for name := range info.Plugs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func sortedSlots(info *snap.Info) []string {
-	var names []string
-	for name := range info.Slots {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }

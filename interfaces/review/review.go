@@ -243,7 +243,7 @@ func sharedMemoryNames(info *snap.Info) (plugs, slots []string) {
 	return plugs, slots
 }
 
-func sortedKeys(m map[string]interface{}) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
