@@ -2,7 +2,6 @@ package review
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/snapcore/snapd/snap"
@@ -80,12 +79,7 @@ func interfaceTypos(info *snap.Info) []Finding {
 // attribute was meant when its name is near a known one, and what follows.
 func unknownAttribute(kind, name, attr string, known map[string]bool) string {
 	const ignored = "is unknown to the shared-memory interface: it is ignored"
-	var names []string
-	for k := range known {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	meant, ok := nearest(attr, names)
+	meant, ok := nearest(attr, sortedKeys(known))
 	if !ok {
 		return ignored
 	}
