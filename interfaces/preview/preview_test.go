@@ -50,7 +50,7 @@ func (s *previewSuite) TestConnect(c *C) {
 	c.Assert(r.PlugRules.AppArmor, HasLen, 1)
 	c.Check(r.PlugRules.AppArmor[0].Tag, Equals, "snap.consumer.client")
 	c.Check(r.PlugRules.AppArmor[0].Snippet, Matches, `(?s).*"/\{dev,run\}/shm/students" mrwlk,.*"/\{dev,run\}/shm/teachers" r,.*`)
-	c.Check(r.PlugRules.Permissions, DeepEquals, map[string]string{"mrwlk": "mmap, read, write, link, lock", "r": "read"})
+	c.Check(r.PlugRules.Permissions, DeepEquals, map[string]string{"mrwlk": "map executable (mmap with PROT_EXEC), read, write, link, lock", "r": "read"})
 	c.Check(r.SlotRules.AppArmor[0].Tag, Equals, "snap.provider.server")
 	c.Check(r.PlugRules.MountProfile, Equals, "")
 	c.Check(r.Check, IsNil)
