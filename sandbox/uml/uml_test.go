@@ -59,10 +59,13 @@ func (s *umlSuite) TestRun(c *C) {
 	}, {
 		Profiles: []system.File{catProfile("  /tmp/denied r,\n")},
 		Steps:    []uml.Step{{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"}},
+	}, {
+		// A batch without profiles runs its steps, and loads nothing.
+		Steps: []uml.Step{{Argv: []string{"/usr/bin/echo", "no profiles"}}},
 	}})
 	c.Assert(err, IsNil)
 	c.Check(report.Kernel, Matches, `6\..*`)
-	c.Assert(report.Results, HasLen, 2)
+	c.Assert(report.Results, HasLen, 3)
 	first := report.Results[0]
 	c.Check(first[0].Exit, Equals, 0)
 	c.Check(first[0].Stdout, Equals, "allowed\n")
@@ -87,6 +90,7 @@ func (s *umlSuite) TestRun(c *C) {
 
 	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
 	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
+	c.Check(report.Results[2][0].Stdout, Equals, "no profiles\n")
 	c.Check(report.Denials, DeepEquals, first[1].Denials)
 }
 
