@@ -400,7 +400,7 @@ func (d *denied) declare(result *Result, opts Options) error {
 			if why[instance] == "" {
 				verb := "opens"
 				if d.access[name][instance].create {
-					verb = "creates too"
+					verb = "also creates"
 				}
 				why[instance] = fmt.Sprintf("%s %s %q, which %s creates", instance, verb, name, creators[0])
 			}

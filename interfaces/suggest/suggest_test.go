@@ -462,3 +462,12 @@ func (s *suggestSuite) TestReadAsAppArmor(c *C) {
 	read, write := slotNames(c, denied("snap.cam.cam", "mknod", "/dev/shm/frames", "c")+"\n"+denied("snap.view.view", "open", "/dev/shm/frames", "r::"), suggest.Options{})
 	c.Check([]interface{}{read, write}, DeepEquals, []interface{}{[]string{"frames"}, nil})
 }
+
+// Two snaps that create the same name share it.
+func (s *suggestSuite) TestBothCreate(c *C) {
+	log := denied("snap.aa.app", "mknod", "/dev/shm/shared_1", "c") + "\n" + denied("snap.bb.app", "mknod", "/dev/shm/shared_1", "c")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"bb", "shared", "aa", "shared"}})
+	c.Check(result.Notes[0], Equals, `bb plugs aa's slot "shared": bb also creates "shared_1", which aa creates`)
+}
