@@ -26,23 +26,28 @@ EXAMPLES := \
 	"--check testdata/electron system" \
 	"--plug-publisher acme --slot-publisher acme --slot-granted testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml"
 
+# snap-iface is built once, into a temporary directory, for all examples.
 run: apparmor-parser ## preview each example in testdata/: validity, policy, rules and mounts
-	@for ex in $(EXAMPLES); do \
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(GO) build $(BUILDFLAGS) -o "$$dir/snap-iface" ./cmd/snap-iface && \
+	for ex in $(EXAMPLES); do \
 		echo "== snap-iface connect $$ex"; \
-		$(GO) run $(BUILDFLAGS) ./cmd/snap-iface connect $$ex || exit 1; \
+		"$$dir/snap-iface" connect $$ex || exit 1; \
 	done
 
 apparmor-parser: ## install Debian's apparmor package if apparmor_parser is missing
 	@command -v apparmor_parser >/dev/null || [ -x /usr/sbin/apparmor_parser ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apparmor; }
 
-user-mode-linux: ## install what the kernel tests run if missing: Debian's user-mode-linux (an AppArmor kernel as a process), gcc and python3
+user-mode-linux: ## install what the kernel tests run if missing: Debian's user-mode-linux (an AppArmor kernel as a process), gcc, python3 and python3-libapparmor
 	@command -v linux.uml >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq user-mode-linux; }
 	@command -v gcc >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; }
 	@[ -x /usr/bin/python3 ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; }
+	@/usr/bin/python3 -c 'import LibAppArmor' 2>/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-libapparmor; }
 
 test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
 	go test -count=1 ./...

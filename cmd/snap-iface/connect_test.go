@@ -300,12 +300,12 @@ plugs:
 
 func TestConnectPermissions(t *testing.T) {
 	report := connectJSON(t, moduleRoot, exitOK, examples[0].plug, examples[0].slot)
-	want := map[string]string{"mrwlk": "mmap, read, write, link, lock", "r": "read"}
+	want := map[string]string{"mrwlk": "map executable (mmap with PROT_EXEC), read, write, link, lock", "r": "read"}
 	if !reflect.DeepEqual(report.PlugRules.Permissions, want) {
 		t.Errorf("permissions %v, want %v", report.PlugRules.Permissions, want)
 	}
 	r := runIn(t, moduleRoot, "connect", examples[0].plug, examples[0].slot)
-	if want := "  permissions: mrwlk = mmap, read, write, link, lock; r = read\n"; !strings.Contains(r.stdout, want) {
+	if want := "  permissions: mrwlk = map executable (mmap with PROT_EXEC), read, write, link, lock; r = read\n"; !strings.Contains(r.stdout, want) {
 		t.Errorf("output lacks %q:\n%s", want, r.stdout)
 	}
 }
@@ -385,7 +385,7 @@ func TestConnectSemaphores(t *testing.T) {
 	for _, want := range []string{
 		"    # Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.\n" +
 			`    owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" mrwk,` + "\n",
-		"  permissions: mrwk = mmap, read, write, lock; mrwlk = mmap, read, write, link, lock\n",
+		"  permissions: mrwk = map executable (mmap with PROT_EXEC), read, write, lock; mrwlk = map executable (mmap with PROT_EXEC), read, write, link, lock\n",
 	} {
 		if strings.Count(r.stdout, want) != 2 {
 			t.Errorf("output does not hold twice, once for each side:\n%s\n%s", want, r.stdout)

@@ -24,11 +24,19 @@ func enforceTable(r *preview.Report) (*enforce.Table, error) {
 	if err != nil {
 		return nil, flagError(err)
 	}
-	table, err := enforce.AccessTable(setup, setup.Connections[0])
+	table, err := enforce.AccessTable(setup, setup.Connections[0], progress{})
 	if err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}
 	return table, nil
+}
+
+// progress prints what --enforce is doing on stderr, a line at a time.
+type progress struct{}
+
+func (progress) Write(line []byte) (int, error) {
+	fmt.Fprintf(warningOutput, "snap-iface: --enforce: %s", line)
+	return len(line), nil
 }
 
 // writeEnforceText prints the access table: one line per object and side.
@@ -43,7 +51,8 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 	}
 	fmt.Fprintf(w, "  plug side: snap.%s.%s; slot side: %s\n", t.Plug.Snap, t.Plug.App, slot)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tLIST\tOBJECT\tSIDE\tOPEN READ\tOPEN WRITE\tCREATE\tMMAP WRITE\tUNLINK\tSEM_OPEN\tSEM_OPEN CREATE")
+	fmt.Fprintln(w, "  MAP: mmap shared, without PROT_EXEC; SEM_OPEN: of a semaphore that neither side created (made unconfined)")
+	fmt.Fprintln(tw, "  NAME\tLIST\tOBJECT\tSIDE\tOPEN READ\tOPEN WRITE\tCREATE\tMAP READ\tMAP WRITE\tUNLINK\tSEM_OPEN\tSEM_OPEN CREATE")
 	for _, row := range t.Rows {
 		name, list := row.Name, row.List
 		if name == "" {
@@ -62,8 +71,8 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 				continue
 			}
 			a := s.access
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
-				cellText(&a.OpenRead), cellText(&a.OpenWrite), cellText(&a.Create), cellText(&a.MapWrite), cellText(&a.Unlink),
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
+				cellText(&a.OpenRead), cellText(&a.OpenWrite), cellText(&a.Create), cellText(&a.MapRead), cellText(&a.MapWrite), cellText(&a.Unlink),
 				cellText(a.SemOpen), cellText(a.SemCreate))
 			name, list, object = "", "", ""
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,7 +12,18 @@ import (
 
 // TestConnectEnforce runs the reference example's probes in the kernel.
 func TestConnectEnforce(t *testing.T) {
-	report := connectJSON(t, moduleRoot, exitOK, "--enforce", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml")
+	r := runIn(t, moduleRoot, "connect", "--json", "--enforce", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml")
+	var report preview.Report
+	if err := json.Unmarshal([]byte(r.stdout), &report); r.status != exitOK || err != nil {
+		t.Fatalf("connect --enforce --json: status %d, %v, stderr %q", r.status, err, r.stderr)
+	}
+	// Progress, on stderr: the probe's build, the kernel's boot, its time.
+	progress := regexp.MustCompile(`^snap-iface: --enforce: building the probe program with gcc [^\n]*\n` +
+		`snap-iface: --enforce: booting the User-mode Linux kernel: in it, apparmor_parser compiles \d+ profiles, then \d+ probe steps run\n` +
+		`snap-iface: --enforce: the kernel ran for \d+\.\d s\n$`)
+	if !progress.MatchString(r.stderr) {
+		t.Errorf("connect --enforce: progress on stderr %q, want it to match %s", r.stderr, progress)
+	}
 	table := report.Enforce
 	if table == nil {
 		t.Fatal("connect --enforce --json: no enforce table")
@@ -23,16 +35,16 @@ func TestConnectEnforce(t *testing.T) {
 	denied := enforce.Outcome{Errno: "EACCES"}
 	want := map[string][2]enforce.Access{
 		"students": {
-			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapWrite: allowed, Unlink: allowed},
-			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapWrite: allowed, Unlink: allowed},
+			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapRead: allowed, MapWrite: allowed, Unlink: allowed},
+			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapRead: allowed, MapWrite: allowed, Unlink: allowed},
 		},
 		"teachers": {
-			{OpenRead: allowed, OpenWrite: denied, Create: denied, MapWrite: denied, Unlink: denied},
-			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapWrite: allowed, Unlink: allowed},
+			{OpenRead: allowed, OpenWrite: denied, Create: denied, MapRead: allowed, MapWrite: denied, Unlink: denied},
+			{OpenRead: allowed, OpenWrite: allowed, Create: allowed, MapRead: allowed, MapWrite: allowed, Unlink: allowed},
 		},
 		"snap-iface-undeclared": {
-			{OpenRead: denied, OpenWrite: denied, Create: denied, MapWrite: denied, Unlink: denied},
-			{OpenRead: denied, OpenWrite: denied, Create: denied, MapWrite: denied, Unlink: denied},
+			{OpenRead: denied, OpenWrite: denied, Create: denied, MapRead: denied, MapWrite: denied, Unlink: denied},
+			{OpenRead: denied, OpenWrite: denied, Create: denied, MapRead: denied, MapWrite: denied, Unlink: denied},
 		},
 	}
 	if len(table.Rows) != len(want) {
@@ -47,7 +59,8 @@ func TestConnectEnforce(t *testing.T) {
 	text := runIn(t, moduleRoot, "connect", "--enforce", "testdata/reference/consumer.yaml", "testdata/reference/provider.yaml")
 	for _, line := range []string{
 		"  plug side: snap.consumer.client; slot side: snap.provider.server\n",
-		"  teachers      read   teachers               plug  allowed    denied      denied   denied      denied   -         -\n",
+		"  MAP: mmap shared, without PROT_EXEC; SEM_OPEN: of a semaphore that neither side created (made unconfined)\n",
+		"  teachers      read   teachers               plug  allowed    denied      denied   allowed   denied     denied   -         -\n",
 	} {
 		if !strings.Contains(text.stdout, line) {
 			t.Errorf("connect --enforce: no line %q in:\n%s", line, text.stdout)

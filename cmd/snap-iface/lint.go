@@ -9,10 +9,29 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 )
 
+func lintFlags(json *bool) *flag.FlagSet {
+	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	fs.BoolVar(json, "json", false, "print a JSON document")
+	return fs
+}
+
+// lintFinding is a finding as lint --json prints it.
+type lintFinding struct {
+	File      string          `json:"file"`
+	Severity  review.Severity `json:"severity"`
+	Check     review.Check    `json:"check"`
+	Kind      string          `json:"kind,omitempty"`
+	Name      string          `json:"name,omitempty"`
+	Attribute string          `json:"attribute,omitempty"`
+	Value     interface{}     `json:"value,omitempty"`
+	Message   string          `json:"message"`
+	Text      string          `json:"text"`
+}
+
 // runLint reviews the files it can read, then reports those it cannot.
 func runLint(args []string, stdout io.Writer) (int, error) {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	args, err := parseFlags(fs, args)
+	var asJSON bool
+	args, err := parseFlags(lintFlags(&asJSON), args)
 	if err != nil {
 		return 0, err
 	}
@@ -27,17 +46,29 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 			loadErrs = append(loadErrs, err)
 			continue
 		}
-		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces})
+		snaps = append(snaps, review.Snap{Label: s.Path, Info: s.Declared, BadInterfaces: s.Installed.BadInterfaces, YAML: s.YAML})
 	}
 	findings, err := review.Snaps(snaps)
 	if err != nil {
 		return 0, err
 	}
-	for _, f := range findings {
-		fmt.Fprintln(stdout, f)
-	}
-	if len(findings) == 0 && len(snaps) > 0 {
-		fmt.Fprintf(stdout, "no findings in %s\n", count(len(snaps), "file", "files"))
+	if asJSON {
+		doc := struct {
+			Findings []lintFinding `json:"findings"`
+		}{[]lintFinding{}}
+		for _, f := range findings {
+			doc.Findings = append(doc.Findings, lintFinding{f.Label, f.Severity(), f.Check, f.Kind, f.Name, f.Attr, f.Value, f.Message, f.String()})
+		}
+		if err := writeJSON(stdout, doc); err != nil {
+			return 0, err
+		}
+	} else {
+		for _, f := range findings {
+			fmt.Fprintln(stdout, f)
+		}
+		if len(findings) == 0 && len(snaps) > 0 {
+			fmt.Fprintf(stdout, "no findings in %s\n", count(len(snaps), "file", "files"))
+		}
 	}
 	if err := errors.Join(loadErrs...); err != nil {
 		return 0, err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,13 @@ func TestLint(t *testing.T) {
 			`testdata/reference/consumer.yaml: warning: plug "my-ipc": attribute "shared-memory" value "my-ipc" matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
 		},
 	}, {
+		summary: "a key given twice: snapd keeps the last",
+		files:   map[string]string{"snap.yaml": "name: dup\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    write: [one]\n    write: [two]\n"},
+		status:  exitFindings,
+		want: []string{
+			`snap.yaml: warning: slot "frames": attribute "write" value ["two"] is given twice: snapd keeps this last value and drops ["one"]`,
+		},
+	}, {
 		summary: "the system slot has no attributes",
 		files:   map[string]string{"snap.yaml": "name: core\nversion: 1\ntype: os\nslots:\n  shared-memory:\n    write: [a]\n"},
 		status:  exitFindings,
@@ -96,5 +105,29 @@ func TestLint(t *testing.T) {
 		if r.stdout != want {
 			t.Errorf("%s: findings\n%s\nwant\n%s", tc.summary, r.stdout, want)
 		}
+	}
+}
+
+// lint --json prints each finding's parts and its line, and an empty list
+// for none.
+func TestLintJSON(t *testing.T) {
+	r := runIn(t, moduleRoot, "lint", "--json", "testdata/reference/consumer.yaml", "testdata/wildcard/provider.yaml")
+	var doc struct {
+		Findings []map[string]interface{} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.status != exitFindings || len(doc.Findings) != 1 {
+		t.Fatalf("lint --json: status %d, %v, stdout:\n%s", r.status, err, r.stdout)
+	}
+	want := map[string]interface{}{
+		"file": "testdata/reference/consumer.yaml", "severity": "warning", "check": "unmatched-plug", "kind": "plug", "name": "my-ipc",
+		"attribute": "shared-memory", "value": "my-ipc", "message": `matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
+		"text": `testdata/reference/consumer.yaml: warning: plug "my-ipc": attribute "shared-memory" value "my-ipc" matches no slot: the slots offer "frames" (testdata/wildcard/provider.yaml slot "frames")`,
+	}
+	if !reflect.DeepEqual(doc.Findings[0], want) {
+		t.Errorf("lint --json finding:\n%v\nwant\n%v", doc.Findings[0], want)
+	}
+	r = runIn(t, moduleRoot, "lint", "--json", "testdata/reference/consumer.yaml")
+	if r.status != exitOK || r.stdout != "{\n  \"findings\": []\n}\n" {
+		t.Errorf("lint --json without findings: status %d, stdout %q", r.status, r.stdout)
 	}
 }

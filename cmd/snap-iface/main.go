@@ -3,7 +3,7 @@
 //	snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]
 //	snap-iface lint SNAP...
 //	snap-iface shm-audit [--root DIR] [--snaps NAME,...]
-//	snap-iface suggest [--json] [--exact] [--check] [LOG...]
+//	snap-iface suggest [--json] [--exact] [--check] [--pair SNAP,SNAP] [LOG...]
 //
 // connect shows what snapd would decide and generate for one connection:
 // the verdict of the sanitizer, of the policy engine and the security rules
@@ -78,7 +78,7 @@ snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
 	run:   runConnect,
 }, {
 	name:     "lint",
-	synopsis: "snap-iface lint SNAP...",
+	synopsis: "snap-iface lint [--json] SNAP...",
 	about: `Checks shared-memory plugs and slots as a store reviewer would, on the
 attributes as written, and pairs plugs with the slots of the snaps given.
 A snap is given as for connect.`,
@@ -86,6 +86,7 @@ A snap is given as for connect.`,
 1  findings (errors or warnings)
 2  the command could not run`,
 	example: `snap-iface lint testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml`,
+	flags:   func() *flag.FlagSet { return lintFlags(new(bool)) },
 	run:     runLint,
 }, {
 	name:     "shm-audit",
@@ -111,13 +112,13 @@ snap-iface shm-audit --root /mnt/image --snaps firefox,ros2-talker`,
 	run:   runAudit,
 }, {
 	name:     "suggest",
-	synopsis: "snap-iface suggest [--json] [--exact] [--check] [LOG...]",
+	synopsis: "snap-iface suggest [--json] [--exact] [--check] [--pair SNAP,SNAP] [LOG...]",
 	about: `Reads kernel log text (dmesg, journalctl -k, syslog, audit.log; stdin when no
 LOG is given), prints the shared-memory plugs, slots and snap connect commands
 that allow snap apps' AppArmor denials in /dev/shm, checked by the sanitizer
 and lint: the fewest patterns, or a private /dev/shm for a snap that shares none.`,
 	exits: `0  every denial is covered, and with --check the profiles compile
-1  a name cannot be declared, or apparmor_parser rejects a profile
+1  a name cannot be declared, lint warns about a suggestion, or apparmor_parser rejects a profile
 2  the command could not run`,
 	example: `journalctl -k | snap-iface suggest
 snap-iface suggest --json /var/log/audit/audit.log`,

@@ -88,3 +88,41 @@ func TestStaticBinary(t *testing.T) {
 		}
 	}
 }
+
+// No build output is committed: no file in git is an executable, and what
+// go build ./cmd/snap-iface leaves at the top is ignored.
+func TestNoBuildOutputCommitted(t *testing.T) {
+	files, err := exec.Command("git", "-C", moduleRoot, "ls-files", "-z").Output()
+	if err != nil {
+		t.Fatalf("git ls-files (this test needs git and a git checkout; apt-get install git): %v", err)
+	}
+	for _, file := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
+		f, err := os.Open(filepath.Join(moduleRoot, file))
+		if err != nil {
+			continue // deleted in the work tree
+		}
+		magic := make([]byte, 4)
+		n, _ := f.Read(magic)
+		f.Close()
+		if bytes.Equal(magic[:n], []byte("\x7fELF")) {
+			t.Errorf("%s is an executable committed to git: remove it, and let .gitignore keep it out", file)
+		}
+	}
+	for _, output := range []string{"snap-iface", "cmd/snap-iface/snap-iface.test"} {
+		if err := exec.Command("git", "-C", moduleRoot, "check-ignore", "-q", output).Run(); err != nil {
+			t.Errorf("git does not ignore the build output %s (%v): add it to .gitignore", output, err)
+		}
+	}
+}
+
+// make run builds snap-iface once for all its examples.
+func TestMakeRunBuildsOnce(t *testing.T) {
+	out, err := exec.Command("make", "-n", "-C", moduleRoot, "run").Output()
+	if err != nil {
+		t.Fatalf("make -n run: %v", err)
+	}
+	recipe := string(out)
+	if builds := strings.Count(recipe, "go build"); builds != 1 || strings.Contains(recipe, "go run") {
+		t.Errorf("make run builds snap-iface %d times, with go run: %v; want one go build:\n%s", builds, strings.Contains(recipe, "go run"), recipe)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
 )
@@ -13,6 +14,14 @@ func suggestFlags(json *bool, opts *suggest.Options) *flag.FlagSet {
 	fs.BoolVar(json, "json", false, "print a JSON document")
 	fs.BoolVar(&opts.Exact, "exact", false, "list the names as seen, rather than patterns")
 	fs.BoolVar(&opts.Check, "check", false, "compile the snaps' profiles with the suggestions with apparmor_parser")
+	fs.Func("pair", "connect the `snaps` though the log shows neither touching an object the other created (repeatable)", func(value string) error {
+		a, b, ok := strings.Cut(value, ",")
+		if !ok || a == "" || b == "" || strings.Contains(b, ",") {
+			return fmt.Errorf("want two snap names separated by a comma, such as camera,viewer")
+		}
+		opts.Pairs = append(opts.Pairs, [2]string{a, b})
+		return nil
+	})
 	return fs
 }
 

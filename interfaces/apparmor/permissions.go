@@ -8,7 +8,7 @@ import (
 // permissionNames spells out AppArmor's file permissions. "ix" comes before
 // "x" so that it is read as one permission.
 var permissionNames = []struct{ letters, name string }{
-	{"m", "mmap"},
+	{"m", "map executable (mmap with PROT_EXEC)"},
 	{"r", "read"},
 	{"w", "write"},
 	{"a", "append"},
@@ -36,8 +36,8 @@ func PermissionsIn(snippets []string) map[string]string {
 	return perms
 }
 
-// permissionMeaning spells out one permission set: "mrwlk" is "mmap, read,
-// write, link, lock".
+// permissionMeaning spells out one permission set: "mrwlk" is "map
+// executable (mmap with PROT_EXEC), read, write, link, lock".
 func permissionMeaning(letters string) string {
 	var names []string
 	for letters != "" {

@@ -18,9 +18,9 @@ func (s *permissionsSuite) TestPermissionsIn(c *C) {
 		"/dev/shm/** mrwlkix,\n/dev/shm/b r,\nmount options=(bind) /a/ -> /b/,\ncapability sys_admin,\n",
 	}
 	c.Check(apparmor.PermissionsIn(snippets), DeepEquals, map[string]string{
-		"mrwlk":   "mmap, read, write, link, lock",
-		"mrwk":    "mmap, read, write, lock",
-		"mrwlkix": "mmap, read, write, link, lock, execute in the same profile",
+		"mrwlk":   "map executable (mmap with PROT_EXEC), read, write, link, lock",
+		"mrwk":    "map executable (mmap with PROT_EXEC), read, write, lock",
+		"mrwlkix": "map executable (mmap with PROT_EXEC), read, write, link, lock, execute in the same profile",
 		"r":       "read",
 	})
 	c.Check(apparmor.PermissionsIn(nil), DeepEquals, map[string]string{})

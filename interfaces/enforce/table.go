@@ -2,10 +2,12 @@ package enforce
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/snapcore/snapd/snap"
 
@@ -50,9 +52,13 @@ type Access struct {
 	OpenRead  Outcome `json:"open_read"`
 	OpenWrite Outcome `json:"open_write"`
 	Create    Outcome `json:"create"`
-	MapWrite  Outcome `json:"mmap_write"`
-	Unlink    Outcome `json:"unlink"`
-	// SemOpen is sem_open of the existing semaphore, and SemCreate
+	// MapRead and MapWrite map the object shared, without PROT_EXEC:
+	// read-only from a read-only descriptor, and writable.
+	MapRead  Outcome `json:"mmap_read"`
+	MapWrite Outcome `json:"mmap_write"`
+	Unlink   Outcome `json:"unlink"`
+	// SemOpen is sem_open of the existing semaphore, created unconfined,
+	// by neither side, and SemCreate
 	// sem_open(O_CREAT|O_EXCL) of the absent one; null unless the sample
 	// names a semaphore (it starts with "sem.").
 	SemOpen   *Outcome `json:"sem_open"`
@@ -224,6 +230,7 @@ func (p *AccessProbe) addRow(row Row) {
 		if isSemaphore {
 			probe(func(a *Access) *Outcome { a.SemOpen = &Outcome{}; return a.SemOpen }, "sem-open", "/"+semaphore)
 		}
+		probe(func(a *Access) *Outcome { return &a.MapRead }, "shm-map-ro", object)
 		probe(func(a *Access) *Outcome { return &a.MapWrite }, "shm-map", object)
 		probe(func(a *Access) *Outcome { return &a.Unlink }, "shm-unlink", object)
 		remove()
@@ -275,13 +282,14 @@ func (p *AccessProbe) Table(kernel string, results []uml.Result) (*Table, error)
 }
 
 // AccessTable builds the probe program, boots the kernel and measures the
-// access table of one connection.
-func AccessTable(setup system.Setup, conn system.Connection) (*Table, error) {
+// access table of one connection. It tells progress what it is doing.
+func AccessTable(setup system.Setup, conn system.Connection, progress io.Writer) (*Table, error) {
 	dir, err := os.MkdirTemp("", "snapd-shm-probe-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	fmt.Fprintln(progress, "building the probe program with gcc (kept in the user's cache for the next run)")
 	probe, err := BuildProbe(dir)
 	if err != nil {
 		return nil, err
@@ -294,9 +302,12 @@ func AccessTable(setup system.Setup, conn system.Connection) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	fmt.Fprintf(progress, "booting the User-mode Linux kernel: in it, apparmor_parser compiles %d profiles, then %d probe steps run\n", len(batch.Profiles), len(batch.Steps))
+	start := time.Now()
 	report, err := uml.Run([]uml.Batch{batch})
 	if err != nil {
 		return nil, err
 	}
+	fmt.Fprintf(progress, "the kernel ran for %.1f s\n", time.Since(start).Seconds())
 	return p.Table(report.Kernel, report.Results[0])
 }

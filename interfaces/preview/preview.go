@@ -68,6 +68,10 @@ func Connect(plugSnap *snapyaml.Snap, plugName string, slotSnap *snapyaml.Snap, 
 		Slot:    endpoint(slotSnap, slotName, true),
 		conn:    connection{plugSnap: plugSnap, slotSnap: slotSnap, plug: plugName, slot: slotName, install: opts.Install},
 	}
+	if slotSnap == plugSnap {
+		// The plug lists the snap's rejected plugs and slots once.
+		r.Slot.Errors = ownErrors(r.Slot.Errors, "slot", slotName)
+	}
 	if err := r.addWarnings(); err != nil {
 		return nil, err
 	}
@@ -289,12 +293,23 @@ func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
 	return e
 }
 
+// ownErrors returns the errors about the plug or slot itself.
+func ownErrors(errors []BadInterface, kind, name string) []BadInterface {
+	own := []BadInterface{}
+	for _, bad := range errors {
+		if bad.Kind == kind && bad.Name == name {
+			own = append(own, bad)
+		}
+	}
+	return own
+}
+
 // addWarnings gives each side the warnings of a review of both snaps about
 // it.
 func (r *Report) addWarnings() error {
-	snaps := []review.Snap{{Label: r.conn.plugSnap.Path, Info: r.conn.plugSnap.Declared, BadInterfaces: r.conn.plugSnap.Installed.BadInterfaces}}
+	snaps := []review.Snap{{Label: r.conn.plugSnap.Path, Info: r.conn.plugSnap.Declared, BadInterfaces: r.conn.plugSnap.Installed.BadInterfaces, YAML: r.conn.plugSnap.YAML}}
 	if r.conn.slotSnap != r.conn.plugSnap {
-		snaps = append(snaps, review.Snap{Label: r.conn.slotSnap.Path, Info: r.conn.slotSnap.Declared, BadInterfaces: r.conn.slotSnap.Installed.BadInterfaces})
+		snaps = append(snaps, review.Snap{Label: r.conn.slotSnap.Path, Info: r.conn.slotSnap.Declared, BadInterfaces: r.conn.slotSnap.Installed.BadInterfaces, YAML: r.conn.slotSnap.YAML})
 	}
 	findings, err := review.Snaps(snaps)
 	if err != nil {
@@ -319,10 +334,10 @@ func badSharedMemory(s *snapyaml.Snap) []BadInterface {
 	bad := []BadInterface{}
 	for name, msg := range s.Installed.BadInterfaces {
 		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == sharedMemory {
-			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg})
+			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg + review.RejectionHint(plug.Attrs)})
 		}
 		if slot, ok := s.Declared.Slots[name]; ok && slot.Interface == sharedMemory {
-			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg})
+			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg + review.RejectionHint(slot.Attrs)})
 		}
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i].Name < bad[j].Name })

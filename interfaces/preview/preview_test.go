@@ -50,7 +50,7 @@ func (s *previewSuite) TestConnect(c *C) {
 	c.Assert(r.PlugRules.AppArmor, HasLen, 1)
 	c.Check(r.PlugRules.AppArmor[0].Tag, Equals, "snap.consumer.client")
 	c.Check(r.PlugRules.AppArmor[0].Snippet, Matches, `(?s).*"/\{dev,run\}/shm/students" mrwlk,.*"/\{dev,run\}/shm/teachers" r,.*`)
-	c.Check(r.PlugRules.Permissions, DeepEquals, map[string]string{"mrwlk": "mmap, read, write, link, lock", "r": "read"})
+	c.Check(r.PlugRules.Permissions, DeepEquals, map[string]string{"mrwlk": "map executable (mmap with PROT_EXEC), read, write, link, lock", "r": "read"})
 	c.Check(r.SlotRules.AppArmor[0].Tag, Equals, "snap.provider.server")
 	c.Check(r.PlugRules.MountProfile, Equals, "")
 	c.Check(r.Check, IsNil)
@@ -94,6 +94,16 @@ func (s *previewSuite) TestConnectPrivatePlugBesideSlot(c *C) {
 	c.Check(r.Slot.Errors[0].Kind+" "+r.Slot.Errors[0].Name, Equals, "plug shared-memory")
 	c.Check(r.Policy.Connected, Equals, policy.ConnectedManual)
 	c.Check(r.OK(), Equals, true)
+}
+
+// A rejected plug of a snap that both plugs and slots is reported once,
+// with the plug.
+func (s *previewSuite) TestConnectOneSnapRejectedOnce(c *C) {
+	both := parse(c, "name: both\nversion: '1'\napps:\n  a: {command: bin/a}\nplugs:\n  bad: {interface: shared-memory, private: 'true'}\n  p: {interface: shared-memory, shared-memory: s}\nslots:\n  s: {interface: shared-memory, write: [x]}\n")
+	r, err := preview.Connect(both, "p", both, "s", preview.Options{})
+	c.Assert(err, IsNil)
+	c.Check(r.Plug.Errors, DeepEquals, []preview.BadInterface{{Kind: "plug", Name: "bad", Error: `shared-memory "private" attribute must be a bool, not true: the value is the string "true"; write private: true, without quotes`}})
+	c.Check(r.Slot.Errors, DeepEquals, []preview.BadInterface{})
 }
 
 func (s *previewSuite) TestConnectErrors(c *C) {

@@ -41,7 +41,9 @@ type Endpoint struct {
 	Implicit bool `json:"implicit"`
 	// Valid is true when the sanitizer accepts the plug or slot. Errors
 	// lists every shared-memory plug and slot of the snap that it
-	// rejects: snapd leaves them out and installs the rest.
+	// rejects: snapd leaves them out and installs the rest. When the plug
+	// and the slot are of one snap, the plug lists them, and the slot
+	// only its own.
 	Valid  bool           `json:"valid"`
 	Errors []BadInterface `json:"errors"`
 	// Attributes are the attributes after sanitizing, nil when the

@@ -29,6 +29,9 @@ type Snap struct {
 	// BadInterfaces holds the sanitizer's verdicts, as the sanitized
 	// snap.Info's BadInterfaces: the error of each rejected plug or slot.
 	BadInterfaces map[string]string
+	// YAML is the snap.yaml as written, if at hand, for what Info cannot
+	// show: keys given twice.
+	YAML []byte
 }
 
 // Check names what a finding is about.
@@ -159,20 +162,25 @@ func reviewSnap(s Snap) []Finding {
 		findings = append(findings, Finding{s.Label, check, kind, name, attr, value, hasValue, message})
 	}
 	plugs, slots := sharedMemoryNames(s.Info)
-	if len(plugs) == 0 && len(slots) == 0 && !builtin.IsSystemSnap(s.Info) {
+	typos := interfaceTypos(s.Info)
+	if len(plugs) == 0 && len(slots) == 0 && len(typos) == 0 && !builtin.IsSystemSnap(s.Info) {
 		add(NoDeclaration, "", "", "", nil, false, "declares no shared-memory plug or slot")
 	}
+	for _, f := range append(typos, duplicateKeys(s.YAML)...) {
+		f.Label = s.Label
+		findings = append(findings, f)
+	}
 	for _, name := range plugs {
-		if msg, ok := s.BadInterfaces[name]; ok {
-			add(Rejected, "plug", name, "", nil, false, msg)
-		}
 		attrs := s.Info.Plugs[name].Attrs
+		if msg, ok := s.BadInterfaces[name]; ok {
+			add(Rejected, "plug", name, "", nil, false, msg+RejectionHint(attrs))
+		}
 		for _, attr := range sortedKeys(attrs) {
 			switch {
 			case attr == "read" || attr == "write":
 				add(OtherSideAttribute, "plug", name, attr, attrs[attr], true, "is a slot attribute: a plug ignores it")
 			case !knownPlugAttrs[attr]:
-				add(UnknownAttribute, "plug", name, attr, attrs[attr], true, "is unknown to the shared-memory interface: it is ignored")
+				add(UnknownAttribute, "plug", name, attr, attrs[attr], true, unknownAttribute("plug", name, attr, knownPlugAttrs))
 			}
 		}
 	}
@@ -186,14 +194,14 @@ func reviewSnap(s Snap) []Finding {
 		}
 		msg, rejected := s.BadInterfaces[name]
 		if rejected {
-			add(Rejected, "slot", name, "", nil, false, msg)
+			add(Rejected, "slot", name, "", nil, false, msg+RejectionHint(attrs))
 		}
 		for _, attr := range sortedKeys(attrs) {
 			switch {
 			case attr == "private":
 				add(OtherSideAttribute, "slot", name, attr, attrs[attr], true, privateOnSlot)
 			case !knownSlotAttrs[attr]:
-				add(UnknownAttribute, "slot", name, attr, attrs[attr], true, "is unknown to the shared-memory interface: it is ignored")
+				add(UnknownAttribute, "slot", name, attr, attrs[attr], true, unknownAttribute("slot", name, attr, knownSlotAttrs))
 			}
 		}
 		for _, w := range reviewNames(attrs, !rejected) {
@@ -235,7 +243,7 @@ func sharedMemoryNames(info *snap.Info) (plugs, slots []string) {
 	return plugs, slots
 }
 
-func sortedKeys(m map[string]interface{}) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

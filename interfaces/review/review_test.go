@@ -313,3 +313,61 @@ func TestSnapsWithoutInfo(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// Typos get the fix: the interface or attribute meant and what the typo
+// does, and what to write for a quoted bool or a "**".
+func TestSayTheFix(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want []string
+	}{{
+		"name: a\nversion: 1\nplugs:\n  frames:\n    interface: shared_memory\n",
+		[]string{`snap.yaml: warning: plug "frames": attribute "interface" value "shared_memory" is not an interface snapd has: did you mean "shared-memory"?`},
+	}, {
+		"name: a\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    sharedmemory: cam\n    reads: [x]\n    write: [frames]\n",
+		[]string{
+			`snap.yaml: warning: slot "frames": attribute "reads" value ["x"] is unknown to the shared-memory interface: it is ignored; did you mean "read"? Without it, the slot declares no "read" names`,
+			`snap.yaml: warning: slot "frames": attribute "sharedmemory" value "cam" is unknown to the shared-memory interface: it is ignored; did you mean "shared-memory"? Without it, the identifier is the slot's name, "frames"`,
+		},
+	}, {
+		"name: a\nversion: 1\nplugs:\n  frames:\n    interface: shared-memory\n    private: \"true\"\n",
+		[]string{`snap.yaml: error: plug "frames": shared-memory "private" attribute must be a bool, not true: the value is the string "true"; write private: true, without quotes`},
+	}, {
+		"name: a\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    write: [frames-**]\n",
+		[]string{`snap.yaml: error: slot "frames": shared-memory interface path is invalid: "frames-**" contains ** which is unsupported: /dev/shm has no subdirectories to share, so write "frames-*": "*" matches any run of characters in a name`},
+	}} {
+		sanitized := parse(t, tc.yaml)
+		builtin.SanitizePlugsSlots(sanitized)
+		findings, err := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, tc.yaml), BadInterfaces: sanitized.BadInterfaces}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range findings {
+			got = append(got, f.String())
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s:\n%q\nwant\n%q", tc.yaml, got, tc.want)
+		}
+	}
+}
+
+// A key given twice in a snap.yaml is reported, with the value snapd keeps.
+func TestDuplicateKeys(t *testing.T) {
+	yaml := "name: a\nversion: 1\nslots:\n  frames:\n    interface: shared-memory\n    write: [one]\n    write: [two]\nversion: 2\n"
+	findings, err := review.Snaps([]review.Snap{{Label: "snap.yaml", Info: parse(t, yaml), YAML: []byte(yaml)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, f.String())
+	}
+	want := []string{
+		`snap.yaml: warning: slot "frames": attribute "write" value ["two"] is given twice: snapd keeps this last value and drops ["one"]`,
+		`snap.yaml: warning: key "version" is given twice: snapd keeps the last value, 2, and drops 1`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%q\nwant\n%q", got, want)
+	}
+}

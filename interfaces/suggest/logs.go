@@ -22,6 +22,9 @@ func ReadLogs(paths []string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("cannot read log: %v", err)
 		}
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			log.Grow(int(min(info.Size(), MaxLogSize+1-int64(log.Len()))))
+		}
 		_, err = io.Copy(&log, io.LimitReader(f, MaxLogSize+1-int64(log.Len())))
 		f.Close()
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/review"
 )
 
 // semTemporary matches the name glibc's sem_open creates a semaphore
@@ -45,43 +47,60 @@ func isSeparator(r rune) bool {
 	return r < 0x80 && !isAlnum(r)
 }
 
-// group is the names one pattern covers.
+// group is snaps that share objects, and the names they touch.
 type group struct {
-	pattern string
-	names   []string
+	names     []string
+	instances []string
+	// foreign reports whether a glob covers names of other groups.
+	foreign func(glob string) bool
+}
+
+// pattern is the names one glob covers.
+type pattern struct {
+	glob  string
+	names []string
+}
+
+// allowed reports whether a glob may be declared for the group: it
+// reaches no other snap's objects, so it is no prefix of "sem." or
+// "snap.", and covers no name of another group.
+func (c *group) allowed(glob string) bool {
+	return !review.ReachesOtherSnaps(glob) && !c.foreign(glob)
 }
 
 // generalize returns the fewest patterns, one "*" each, that cover the
-// names, sorted by pattern: names of one family with two names or more
-// share one; a name alone in its family, or of no family, stays exact. With
-// exact, every name stays exact.
-func generalize(names []string, exact bool) []group {
+// group's names, sorted by glob: names of one family with two names or
+// more share one, when it is allowed; a name alone in its family, or of no
+// family, stays exact. With exact, every name stays exact.
+func (c *group) generalize(exact bool) []pattern {
 	families := map[string][]string{}
-	var groups []group
-	for _, name := range names {
+	var patterns []pattern
+	for _, name := range c.names {
 		key, ok := family(name)
 		if exact || !ok {
-			groups = append(groups, group{name, []string{name}})
+			patterns = append(patterns, pattern{name, []string{name}})
 			continue
 		}
 		families[key] = append(families[key], name)
 	}
 	for key, members := range families {
 		sort.Strings(members)
-		if len(members) == 1 {
-			groups = append(groups, group{members[0], members})
+		if glob := globOf(key, members); len(members) > 1 && c.allowed(glob) {
+			patterns = append(patterns, pattern{glob, members})
 			continue
 		}
-		groups = append(groups, group{pattern(key, members), members})
+		for _, name := range members {
+			patterns = append(patterns, pattern{name, []string{name}})
+		}
 	}
-	sort.Slice(groups, func(i, j int) bool { return groups[i].pattern < groups[j].pattern })
-	return groups
+	sort.Slice(patterns, func(i, j int) bool { return patterns[i].glob < patterns[j].glob })
+	return patterns
 }
 
-// pattern is the common prefix of a family's names, up to its last
+// globOf is the common prefix of a family's names, up to its last
 // separator, "*", and their common suffix from a separator on. The prefix
 // keeps the family's key whole: it is never empty, nor "sem.".
-func pattern(key string, names []string) string {
+func globOf(key string, names []string) string {
 	prefix := names[0]
 	for _, name := range names[1:] {
 		prefix = prefix[:commonPrefix(prefix, name)]

@@ -33,6 +33,9 @@ type Options struct {
 	// Check compiles the profiles of the snaps with the suggestions, and
 	// their connections made, with apparmor_parser.
 	Check bool
+	// Pairs are snaps to connect though the log shows neither touching
+	// an object the other created, each by instance name.
+	Pairs [][2]string
 }
 
 // Result is what Suggest found in a log.
@@ -100,18 +103,23 @@ type Check struct {
 // Reasons for leaving a line or record out.
 const (
 	NotRecord   = "not an AppArmor record"
-	NotDenied   = "not a denial"
+	Malformed   = "an AppArmor record that does not parse whole: cut short or garbled"
+	NotDenied   = "neither a denial nor a complain-mode record (ALLOWED)"
+	NotFile     = "not file access"
+	Namespace   = "from another AppArmor namespace (namespace=), such as a container's: not the host's snaps"
 	NotSnap     = "not of a snap application's or hook's profile"
 	NotInShm    = "not directly in /dev/shm or /run/shm"
 	Repeated    = "repeated"
+	Exec        = "it was denied execution (x), which the interface never grants"
 	Glob        = `it holds "*", which the interface reads as a pattern: declared, it would match more names`
 	NoCreator   = "no snap in the log created it: the snap that does must be in the log"
 	NoSemaphore = "glibc's temporary name of a new semaphore, and the log names no semaphore of the snap: give the log of a run that names it, or declare sem.NAME"
 )
 
-// access is what one snap was denied on one name.
+// access is what one snap was denied on one name: maps is m, mapping
+// with PROT_EXEC.
 type access struct {
-	create, write bool
+	create, write, maps bool
 }
 
 // denied is the log's denials in /dev/shm, by snap and name.
@@ -122,14 +130,19 @@ type denied struct {
 	apps       map[string]map[string]bool    // instance → "app" or "hook.NAME"
 	skipped    map[string]int
 	undeclared []Undeclarable
+	// allowed counts the complain-mode records taken.
+	allowed int
 }
 
 // Suggest reads the denials in log and suggests the declarations that
 // allow them.
 func Suggest(log string, opts Options) (*Result, error) {
-	d := read(log)
+	d, err := read(log)
+	if err != nil {
+		return nil, err
+	}
 	result := &Result{Snaps: []Snap{}, Connections: []Connection{}, Undeclarable: d.undeclared, Notes: []string{}, Warnings: []string{}}
-	for _, reason := range []string{NotRecord, NotDenied, NotSnap, NotInShm, Repeated} {
+	for _, reason := range []string{NotRecord, Malformed, NotDenied, NotFile, Namespace, NotSnap, NotInShm, Repeated} {
 		if n := d.skipped[reason]; n > 0 {
 			result.Skipped = append(result.Skipped, Skipped{reason, n})
 		}
@@ -137,7 +150,10 @@ func Suggest(log string, opts Options) (*Result, error) {
 	if result.Skipped == nil {
 		result.Skipped = []Skipped{}
 	}
-	d.declare(result, opts.Exact)
+	if err := d.declare(result, opts); err != nil {
+		return nil, err
+	}
+	d.noteMasks(result)
 	if err := validate(result); err != nil {
 		return nil, err
 	}
@@ -147,52 +163,82 @@ func Suggest(log string, opts Options) (*Result, error) {
 	return result, nil
 }
 
+// The most a log may name, past which Suggest refuses it: they bound its
+// time and memory, whatever the log.
+const (
+	// MaxSnaps is the most snaps the log's denials may name.
+	MaxSnaps = 64
+	// MaxApps is the most apps and hooks the log's denials may name, of
+	// all snaps.
+	MaxApps = 256
+	// MaxNames is the most names in /dev/shm the log's denials may name:
+	// four times what the interface declares in a slot, for patterns.
+	MaxNames = 4096
+)
+
 // read collects the denials of snap applications directly in /dev/shm.
-func read(log string) *denied {
+func read(log string) (*denied, error) {
 	d := &denied{access: map[string]map[string]*access{}, temporary: map[string]map[string]bool{}, apps: map[string]map[string]bool{}, semaphores: map[string]bool{}, skipped: map[string]int{}, undeclared: []Undeclarable{}}
-	records, others := denial.Parse(log)
-	d.skipped[NotRecord] = others
-	seen := map[string]bool{}
+	l := limits{names: map[string]bool{}}
 	refused := map[string]bool{}
-	for _, r := range records {
+	var err error
+	d.skipped[NotRecord] = denial.Each(log, func(r denial.Record) {
 		instance, app, ok := snapProfile(r.Profile)
 		name, inShm := shmName(r.Name)
+		mask, maskErr := r.Mask()
 		switch {
-		case !r.Denied():
+		case err != nil:
+			return
+		case r.Malformed != "":
+			d.skipped[Malformed]++
+			return
+		case !r.Denied() && r.Verdict != "ALLOWED":
 			d.skipped[NotDenied]++
-			continue
+			return
+		case !r.File():
+			d.skipped[NotFile]++
+			return
+		case maskErr != nil:
+			d.skipped[Malformed]++
+			return
+		case r.Namespace != "":
+			d.skipped[Namespace]++
+			return
 		case !ok:
 			d.skipped[NotSnap]++
-			continue
+			return
 		case !inShm:
 			d.skipped[NotInShm]++
-			continue
+			return
 		}
-		key := strings.Join([]string{instance, app, r.Operation, name, r.Target, r.RequestedMask}, "\x00")
-		if seen[key] {
-			d.skipped[Repeated]++
-			continue
+		if !r.Denied() {
+			d.allowed++
 		}
-		seen[key] = true
-		if d.apps[instance] == nil {
-			d.apps[instance] = map[string]bool{}
-		}
-		d.apps[instance][app] = true
 		names := []string{name}
 		if target, ok := shmName(r.Target); ok && r.Operation == "link" {
 			names = append(names, target)
+		}
+		if err = l.keep(d, instance, app, names); err != nil {
+			return
+		}
+		news := false
+		if !d.apps[instance][app] {
+			d.apps[instance][app] = true
+			news = true
 		}
 		for i, name := range names {
 			if semTemporary.MatchString(name) {
 				if d.temporary[instance] == nil {
 					d.temporary[instance] = map[string]bool{}
 				}
+				news = news || !d.temporary[instance][name]
 				d.temporary[instance][name] = true
 				continue
 			}
 			if reason := refusal(name); reason != "" {
 				if !refused[instance+"\x00"+name] {
 					refused[instance+"\x00"+name] = true
+					news = true
 					d.undeclared = append(d.undeclared, Undeclarable{instance, name, reason})
 				}
 				continue
@@ -204,19 +250,74 @@ func read(log string) *denied {
 			if a == nil {
 				a = &access{}
 				d.access[name][instance] = a
+				news = true
+			}
+			if strings.Contains(mask, "x") {
+				if !refused[instance+"\x00"+name] {
+					refused[instance+"\x00"+name] = true
+					news = true
+					d.undeclared = append(d.undeclared, Undeclarable{instance, name, Exec})
+				}
+				continue
 			}
 			// A link creates its name; its target already exists.
-			creates := i == 0 && (strings.Contains(r.RequestedMask, "c") || r.Operation == "mknod" || r.Operation == "link")
+			creates := i == 0 && (strings.Contains(mask, "c") || r.Operation == "mknod" || r.Operation == "link")
+			// Beside reading (r), every permission of a file in /dev/shm
+			// comes with "write": w, a, c, d, l, k, and m.
+			writes := creates || strings.Trim(mask, "r") != ""
+			maps := strings.Contains(mask, "m")
+			news = news || creates && !a.create || writes && !a.write || maps && !a.maps
 			a.create = a.create || creates
-			a.write = a.write || creates || strings.Trim(r.RequestedMask, "r") != ""
+			a.write = a.write || writes
+			a.maps = a.maps || maps
+		}
+		if !news {
+			d.skipped[Repeated]++
+		}
+	})
+	return d, err
+}
+
+// limits counts what a log names, up to MaxSnaps, MaxApps and MaxNames.
+type limits struct {
+	apps  int
+	names map[string]bool
+}
+
+// keep counts a denial's snap, app and names, or says which bound it
+// passes.
+func (l *limits) keep(d *denied, instance, app string, names []string) error {
+	const more = "cannot suggest: the log names more than %d %s denied in /dev/shm, such as %q: give the part with the snaps to declare"
+	if d.apps[instance] == nil {
+		if len(d.apps) == MaxSnaps {
+			return fmt.Errorf(more, MaxSnaps, "snaps", instance)
+		}
+		d.apps[instance] = map[string]bool{}
+	}
+	if !d.apps[instance][app] {
+		if l.apps == MaxApps {
+			return fmt.Errorf(more, MaxApps, "apps and hooks", instance+"."+app)
+		}
+		l.apps++
+	}
+	for _, name := range names {
+		if !l.names[name] {
+			if len(l.names) == MaxNames {
+				return fmt.Errorf(more, MaxNames, "names", name)
+			}
+			l.names[name] = true
 		}
 	}
-	return d
+	return nil
 }
 
 // snapProfile returns the instance and the app ("app" or "hook.NAME") of
-// a snap's profile, snap.INSTANCE.APP or snap.INSTANCE.hook.HOOK.
+// a snap's profile, snap.INSTANCE.APP or snap.INSTANCE.hook.HOOK, or of
+// one of its child profiles.
 func snapProfile(profile string) (instance, app string, ok bool) {
+	// A child profile (snap.x.app//null-…, a hat) is its parent's, as
+	// aa-logprof counts it.
+	profile, _, _ = strings.Cut(profile, "//")
 	rest, ok := strings.CutPrefix(profile, "snap.")
 	if !ok {
 		return "", "", false
@@ -242,8 +343,9 @@ func shmName(p string) (string, bool) {
 }
 
 // refusal says why a name seen cannot be declared as it is, if it cannot:
-// the interface refuses it, as it checks a slot's names, or it holds "*",
-// which the interface reads as a pattern of more names.
+// the interface refuses it, as it checks a slot's names, it holds "*",
+// which the interface reads as a pattern of more names, or it is a snap's
+// own object.
 func refusal(name string) string {
 	iface, err := builtin.ByName(sharedMemory)
 	if err != nil {
@@ -257,19 +359,19 @@ func refusal(name string) string {
 	if strings.Contains(name, "*") {
 		return Glob
 	}
+	if review.ReachesOtherSnaps(name) {
+		owner, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(name, "sem."), "snap."), ".")
+		return fmt.Sprintf("it is in snap %q's own namespace (snap.%s.* and sem.snap.%s.*), which no other snap may be given", owner, owner, owner)
+	}
 	return ""
 }
 
-// declare groups the names into patterns, and the snaps that share a
-// pattern into one connection: the snap creating the most offers a slot,
-// the others plug it. A snap that shares no pattern gets a private plug.
-func (d *denied) declare(result *Result, exact bool) {
-	var names []string
-	for name := range d.access {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	// Union of the snaps that share a pattern, and each pattern's group.
+// declare connects the snaps where the log shows one touching an object
+// another created; the names each group touches become patterns, and the
+// snap creating the most offers them in a slot that the others plug. A
+// snap connected to none gets a private plug.
+func (d *denied) declare(result *Result, opts Options) error {
+	names := sortedKeys(d.access)
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(s string) string {
@@ -279,56 +381,98 @@ func (d *denied) declare(result *Result, exact bool) {
 		parent[s] = find(parent[s])
 		return parent[s]
 	}
-	var groups []group
-	for _, g := range generalize(names, exact) {
-		created := false
-		for _, name := range g.names {
-			for _, a := range d.access[name] {
-				created = created || a.create
+	// why holds, for each snap a connection joins, the first name that
+	// joins it and the snap that created it.
+	why := map[string]string{}
+	for _, name := range names {
+		var creators, others []string
+		for _, instance := range sortedKeys(d.access[name]) {
+			if d.access[name][instance].create {
+				creators = append(creators, instance)
+			} else {
+				others = append(others, instance)
 			}
 		}
-		if !created {
+		if len(creators) == 0 {
+			continue
+		}
+		for _, instance := range append(creators[1:], others...) {
+			if why[instance] == "" {
+				verb := "opens"
+				if d.access[name][instance].create {
+					verb = "also creates"
+				}
+				why[instance] = fmt.Sprintf("%s %s %q, which %s creates", instance, verb, name, creators[0])
+			}
+			if a, b := find(creators[0]), find(instance); a != b {
+				parent[b] = a
+			}
+		}
+	}
+	instances := d.instances()
+	for _, pair := range opts.Pairs {
+		for _, instance := range pair {
+			if !contains(instances, instance) {
+				return fmt.Errorf("cannot connect %s and %s: the log shows no denial of snap %q in /dev/shm", pair[0], pair[1], instance)
+			}
+		}
+		if a, b := find(pair[0]), find(pair[1]); a != b {
+			parent[b] = a
+			for _, instance := range pair {
+				if why[instance] == "" {
+					why[instance] = fmt.Sprintf("%s and %s are paired as asked", pair[0], pair[1])
+				}
+			}
+		}
+	}
+	members := map[string][]string{}
+	for _, instance := range instances {
+		root := find(instance)
+		members[root] = append(members[root], instance)
+	}
+	touched := map[string][]string{}
+	for _, name := range names {
+		for instance := range d.access[name] {
+			root := find(instance)
+			if n := touched[root]; len(n) == 0 || n[len(n)-1] != name {
+				touched[root] = append(touched[root], name)
+			}
+		}
+	}
+	component := map[string]string{}
+	for root, names := range touched {
+		for _, name := range names {
+			component[name] = root
+		}
+	}
+	snaps := map[string]*Snap{}
+	for _, root := range sortedKeys(touched) {
+		// A pattern covers no name of another group of snaps.
+		foreign := func(pattern string) bool {
+			for _, name := range names {
+				if component[name] != root && review.Overlap(pattern, name) {
+					return true
+				}
+			}
+			return false
+		}
+		c := &group{names: touched[root], instances: members[root], foreign: foreign}
+		d.attributeSemaphores(c)
+		var declared []pattern
+		for _, g := range c.generalize(opts.Exact) {
+			if d.created(g.names) {
+				declared = append(declared, g)
+				continue
+			}
 			for _, name := range g.names {
 				for _, instance := range sortedKeys(d.access[name]) {
 					result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoCreator})
 				}
 			}
-			continue
 		}
-		groups = append(groups, g)
-		var first string
-		for _, name := range g.names {
-			for instance := range d.access[name] {
-				if first == "" {
-					first = find(instance)
-				}
-				if root := find(instance); root != first {
-					parent[root] = first
-				}
-			}
+		if len(declared) > 0 {
+			d.declareGroup(result, snaps, c, declared, why, opts.Exact)
 		}
-	}
-	components := map[string][]group{}
-	members := map[string]map[string]bool{}
-	for _, g := range groups {
-		for instance := range d.access[g.names[0]] {
-			root := find(instance)
-			components[root] = append(components[root], g)
-			break
-		}
-		for _, name := range g.names {
-			for instance := range d.access[name] {
-				root := find(instance)
-				if members[root] == nil {
-					members[root] = map[string]bool{}
-				}
-				members[root][instance] = true
-			}
-		}
-	}
-	snaps := map[string]*Snap{}
-	for _, root := range sortedKeys(components) {
-		d.declareComponent(result, snaps, sortedKeys(members[root]), components[root], exact)
 	}
 	for _, instance := range sortedKeys(d.temporary) {
 		if d.semaphores[instance] {
@@ -342,10 +486,93 @@ func (d *denied) declare(result *Result, exact bool) {
 		result.Snaps = append(result.Snaps, *snaps[instance])
 	}
 	sort.SliceStable(result.Undeclarable, func(i, j int) bool { return result.Undeclarable[i].Snap < result.Undeclarable[j].Snap })
+	return nil
 }
 
-// declareComponent suggests the plugs and slot of snaps that share groups.
-func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instances []string, groups []group, exact bool) {
+// noteMasks says what the log's records and masks change: complain-mode
+// records taken, and mappings with PROT_EXEC, which only "write" grants.
+func (d *denied) noteMasks(result *Result) {
+	if d.allowed > 0 {
+		result.Notes = append(result.Notes, fmt.Sprintf(`%d complain-mode records (apparmor="ALLOWED": a --devmode snap, or a profile in complain mode) are taken as denials, as aa-logprof takes them: they show what the snap needs`, d.allowed))
+	}
+	maps := map[string][]string{}
+	for _, name := range sortedKeys(d.access) {
+		for instance, a := range d.access[name] {
+			if a.maps {
+				maps[instance] = append(maps[instance], fmt.Sprintf("%q", name))
+			}
+		}
+	}
+	for _, instance := range sortedKeys(maps) {
+		result.Notes = append(result.Notes, fmt.Sprintf(`%s maps %s with PROT_EXEC (m): only "write" grants m, with w, l and k; check that it needs to`, instance, strings.Join(maps[instance], ", ")))
+	}
+}
+
+// instances returns the snaps denied names, sorted.
+func (d *denied) instances() []string {
+	seen := map[string]bool{}
+	for _, byInstance := range d.access {
+		for instance := range byInstance {
+			seen[instance] = true
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// created reports whether a snap in the log created one of the names.
+func (d *denied) created(names []string) bool {
+	for _, name := range names {
+		for _, a := range d.access[name] {
+			if a.create {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attributeSemaphores marks the semaphores that snaps of the group open
+// and none creates as created by the group's snap that glibc's temporary
+// names show creating semaphores, when there is one such snap and the log
+// names none of its semaphores: the kernel refused its temporary file, so
+// its semaphore's own name is not in the log.
+func (d *denied) attributeSemaphores(c *group) {
+	var creators []string
+	for _, instance := range c.instances {
+		if len(d.temporary[instance]) > 0 && !d.createsSemaphores(instance) {
+			creators = append(creators, instance)
+		}
+	}
+	if len(creators) != 1 {
+		return
+	}
+	for _, name := range c.names {
+		if strings.HasPrefix(name, "sem.") && !d.created([]string{name}) {
+			a := d.access[name][creators[0]]
+			if a == nil {
+				a = &access{}
+				d.access[name][creators[0]] = a
+			}
+			a.create, a.write = true, true
+		}
+	}
+}
+
+// createsSemaphores reports whether the log shows the snap creating a
+// semaphore by its own name.
+func (d *denied) createsSemaphores(instance string) bool {
+	for name, byInstance := range d.access {
+		if a := byInstance[instance]; a != nil && a.create && strings.HasPrefix(name, "sem.") {
+			return true
+		}
+	}
+	return false
+}
+
+// declareGroup suggests the plugs and slot of snaps that share names, or
+// the private plug of a snap alone.
+func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, patterns []pattern, why map[string]string, exact bool) {
+	instances := c.instances
 	snapOf := func(instance string) *Snap {
 		if snaps[instance] == nil {
 			s := &Snap{Instance: instance}
@@ -369,10 +596,10 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		d.semaphores[instances[0]] = true
 		return
 	}
-	// The slot goes to the snap that creates in the most groups, then
+	// The slot goes to the snap that creates in the most patterns, then
 	// the most names.
 	creates, names := map[string]int{}, map[string]int{}
-	for _, g := range groups {
+	for _, g := range patterns {
 		for _, instance := range instances {
 			created := 0
 			for _, name := range g.names {
@@ -390,32 +617,32 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 			slotSnap = instance
 		}
 	}
-	var read, write, patterns []string
-	for _, g := range groups {
-		patterns = append(patterns, g.pattern)
+	var read, write, globs []string
+	for _, g := range patterns {
+		globs = append(globs, g.glob)
 		// sem_open opens a semaphore read-write, and glibc's temporary
 		// names are covered for "write" semaphores only.
-		needsWrite := strings.HasPrefix(g.pattern, "sem.")
+		needsWrite := strings.HasPrefix(g.glob, "sem.")
 		for _, name := range g.names {
 			for instance, a := range d.access[name] {
 				needsWrite = needsWrite || instance != slotSnap && a.write
 			}
 		}
 		if needsWrite {
-			write = append(write, g.pattern)
-			if strings.HasPrefix(g.pattern, "sem.") {
+			write = append(write, g.glob)
+			if strings.HasPrefix(g.glob, "sem.") {
 				for _, instance := range instances {
 					d.semaphores[instance] = true
 				}
 			}
 		} else {
-			read = append(read, g.pattern)
+			read = append(read, g.glob)
 		}
 	}
 	if !exact {
-		write = append(write, d.inferSemaphores(result, instances, patterns)...)
+		write = append(write, d.inferSemaphores(result, c, globs)...)
 	}
-	id := identifier(patterns, slotSnap)
+	id := identifier(globs, slotSnap)
 	slot := map[string]interface{}{"interface": sharedMemory, sharedMemory: id}
 	if len(read) > 0 {
 		slot["read"] = read
@@ -431,6 +658,7 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		}
 		snapOf(instance).Plugs = map[string]map[string]interface{}{id: {"interface": sharedMemory, sharedMemory: id}}
 		result.Connections = append(result.Connections, Connection{instance, id, slotSnap, id})
+		result.Notes = append(result.Notes, fmt.Sprintf("%s plugs %s's slot %q: %s", instance, slotSnap, id, why[instance]))
 		if creates[instance] > 0 {
 			mutual = append(mutual, instance)
 		}
@@ -439,16 +667,45 @@ func (d *denied) declareComponent(result *Result, snaps map[string]*Snap, instan
 		result.Notes = append(result.Notes, fmt.Sprintf("%s and %s each create objects that the names cover: %s offers them all in one slot, %q, and its plugs may create them too",
 			slotSnap, strings.Join(mutual, ", "), slotSnap, id))
 	}
+	// The names the slot covers are declared, created in the log or not.
+	for i := 0; i < len(result.Undeclarable); i++ {
+		u := result.Undeclarable[i]
+		if u.Reason == NoCreator && contains(instances, u.Snap) && coveredBy(u.Name, write, read) {
+			result.Undeclarable = append(result.Undeclarable[:i], result.Undeclarable[i+1:]...)
+			i--
+		}
+	}
 }
 
-// inferSemaphores returns "sem." and each pattern when snaps of the
-// component were denied glibc's temporary semaphore names and the log
-// names none of their semaphores: once the temporary file is refused, the
-// semaphore's own name never reaches the log, so the snaps' other names
-// stand in for it, and a note says so.
-func (d *denied) inferSemaphores(result *Result, instances, patterns []string) []string {
+// coveredBy reports whether one of the globs matches the name.
+func coveredBy(name string, lists ...[]string) bool {
+	for _, list := range lists {
+		for _, glob := range list {
+			if review.Overlap(glob, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// inferSemaphores returns "sem." and each pattern when snaps of the group
+// were denied glibc's temporary semaphore names and the log names none of
+// their semaphores: once the temporary file is refused, the semaphore's
+// own name never reaches the log, so the snaps' other names stand in for
+// it, and a note says so.
+func (d *denied) inferSemaphores(result *Result, c *group, globs []string) []string {
 	var creators []string
-	for _, instance := range instances {
+	for _, instance := range c.instances {
 		if len(d.temporary[instance]) > 0 && !d.semaphores[instance] {
 			creators = append(creators, instance)
 		}
@@ -458,7 +715,7 @@ func (d *denied) inferSemaphores(result *Result, instances, patterns []string) [
 	}
 	var inferred []string
 	seen := map[string]bool{}
-	for _, p := range patterns {
+	for _, p := range globs {
 		name := "sem." + p
 		if !strings.Contains(p, "*") {
 			// A name seen once says nothing of the semaphore's: its
@@ -466,16 +723,19 @@ func (d *denied) inferSemaphores(result *Result, instances, patterns []string) [
 			key, _ := family(p)
 			name = "sem." + key + "*"
 		}
-		if !strings.HasPrefix(p, "sem.") && !seen[name] {
+		if !strings.HasPrefix(p, "sem.") && !seen[name] && c.allowed(name) {
 			seen[name] = true
 			inferred = append(inferred, name)
 		}
 	}
-	for _, instance := range instances {
+	if len(inferred) == 0 {
+		return nil
+	}
+	for _, instance := range c.instances {
 		d.semaphores[instance] = true
 	}
-	result.Notes = append(result.Notes, fmt.Sprintf("%s: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; %s stands for them, from its other names: check it against its sem_open calls",
-		strings.Join(creators, ", "), strings.Join(inferred, ", ")))
+	result.Notes = append(result.Notes, fmt.Sprintf("glibc's temporary semaphore names (sem. and six characters) show that %s creates semaphores, whose own names the log cannot hold; %s stands for them, made from the names that %s share: check it against the sem_open calls of %s",
+		strings.Join(creators, " and "), strings.Join(inferred, ", "), strings.Join(c.instances, " and "), strings.Join(creators, " and ")))
 	return inferred
 }
 
@@ -496,10 +756,10 @@ func identifier(patterns []string, slotSnap string) string {
 	return snap.InstanceSnap(slotSnap)
 }
 
-// OK reports whether the suggestions cover every denial, and with
-// Options.Check, whether the profiles compile.
+// OK reports whether the suggestions cover every denial without a
+// warning of lint, and with Options.Check, whether the profiles compile.
 func (r *Result) OK() bool {
-	return len(r.Undeclarable) == 0 && (r.Check == nil || r.Check.Error == "")
+	return len(r.Undeclarable) == 0 && len(r.Warnings) == 0 && (r.Check == nil || r.Check.Error == "")
 }
 
 // Lines is the result as text: each snap's plugs and slots as in
@@ -519,8 +779,11 @@ func (r *Result) Lines() []string {
 	for _, c := range r.Connections {
 		lines = append(lines, c.String())
 	}
-	for _, note := range append(r.Notes, r.Warnings...) {
+	for _, note := range r.Notes {
 		lines = append(lines, "note: "+note)
+	}
+	for _, warning := range r.Warnings {
+		lines = append(lines, "lint: "+warning)
 	}
 	for _, u := range r.Undeclarable {
 		lines = append(lines, fmt.Sprintf("cannot declare %q for %s: %s", u.Name, u.Snap, u.Reason))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,7 +58,8 @@ func (s *suggestSuite) TestROS2(c *C) {
 	// glibc's temporary names are covered: not listed, not undeclarable.
 	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{})
 	c.Check(result.Skipped, DeepEquals, []suggest.Skipped{{suggest.NotRecord, 1}, {suggest.Repeated, 1}})
-	c.Check(result.Notes, DeepEquals, []string{`ros2-talker and ros2-listener each create objects that the names cover: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`ros2-listener plugs ros2-talker's slot "fastrtps": ros2-listener opens "fastrtps_port7411", which ros2-talker creates`,
+		`ros2-talker and ros2-listener each create objects that the names cover: ros2-talker offers them all in one slot, "fastrtps", and its plugs may create them too`})
 	c.Check(result.Warnings, DeepEquals, []string{})
 	c.Check(result.Check, IsNil)
 	c.Check(string(result.Snaps[1].YAML()), Equals, `slots:
@@ -220,7 +222,7 @@ func (s *suggestSuite) TestSkipped(c *C) {
 		denied("snap.ab.ab", "open", "/etc/shadow", "r"),
 		denied("snap.ab.ab", "open", "/dev/shm/snap.ab/x", "r"),
 		denied("snap.ab.ab", "open", "/dev/shm/", "r"),
-		strings.Replace(denied("snap.ab.ab", "mknod", "/dev/shm/x", "c"), "DENIED", "ALLOWED", 1),
+		strings.Replace(denied("snap.ab.ab", "mknod", "/dev/shm/x", "c"), "DENIED", "AUDIT", 1),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
 		denied("snap.ab.ab", "mknod", "/dev/shm/y", "c"),
@@ -248,7 +250,8 @@ func (s *suggestSuite) TestMutual(c *C) {
 	c.Check(result.Snaps[0].Slots, DeepEquals, map[string]map[string]interface{}{"left": {
 		"interface": "shared-memory", "shared-memory": "left", "read": []string{"left_a"}, "write": []string{"both_*"}}})
 	c.Check(result.Snaps[1].Plugs, DeepEquals, map[string]map[string]interface{}{"left": {"interface": "shared-memory", "shared-memory": "left"}})
-	c.Check(result.Notes, DeepEquals, []string{`left and right each create objects that the names cover: left offers them all in one slot, "left", and its plugs may create them too`})
+	c.Check(result.Notes, DeepEquals, []string{`right plugs left's slot "left": right opens "left_a", which left creates`,
+		`left and right each create objects that the names cover: left offers them all in one slot, "left", and its plugs may create them too`})
 }
 
 func (s *suggestSuite) TestLimits(c *C) {
@@ -261,6 +264,32 @@ func (s *suggestSuite) TestLimits(c *C) {
 	c.Check(read, DeepEquals, []string{"x*_y"})
 	_, err := suggest.Suggest(log, suggest.Options{Exact: true})
 	c.Check(err, ErrorMatches, `cannot suggest plugs and slots for snap "ab": shared-memory interface cannot have more than 1024 "read" and "write" paths, not 1100`)
+}
+
+// A log that names more snaps, apps or names than Suggest keeps is
+// refused, naming the first one past the bound.
+func (s *suggestSuite) TestBounds(c *C) {
+	for _, t := range []struct {
+		max  int
+		line func(i int) string
+		err  string
+	}{
+		{suggest.MaxSnaps, func(i int) string { return denied(fmt.Sprintf("snap.s%d.a", i), "mknod", "/dev/shm/x", "c") },
+			`cannot suggest: the log names more than 64 snaps denied in /dev/shm, such as "s64": give the part with the snaps to declare`},
+		{suggest.MaxApps, func(i int) string { return denied(fmt.Sprintf("snap.s%d.a%d", i%2, i), "mknod", "/dev/shm/x", "c") },
+			`cannot suggest: the log names more than 256 apps and hooks denied in /dev/shm, such as "s0.a256": give the part with the snaps to declare`},
+		{suggest.MaxNames, func(i int) string { return denied("snap.ss.a", "mknod", fmt.Sprintf("/dev/shm/x%d", i), "c") },
+			`cannot suggest: the log names more than 4096 names denied in /dev/shm, such as "x4096": give the part with the snaps to declare`},
+	} {
+		var lines []string
+		for i := 0; i <= t.max; i++ {
+			lines = append(lines, t.line(i))
+		}
+		_, err := suggest.Suggest(strings.Join(lines, "\n"), suggest.Options{})
+		c.Check(err, ErrorMatches, regexp.QuoteMeta(t.err))
+		_, err = suggest.Suggest(strings.Join(lines[:t.max], "\n"), suggest.Options{})
+		c.Check(err, Not(ErrorMatches), "cannot suggest: the log names more .*")
+	}
 }
 
 func (s *suggestSuite) TestCheck(c *C) {
@@ -285,7 +314,9 @@ func (s *suggestSuite) TestInferredSemaphores(c *C) {
 	c.Check(result.Undeclarable, HasLen, 0)
 	c.Assert(result.Snaps, HasLen, 2)
 	c.Check(result.Snaps[1].Slots["fastrtps"]["write"], DeepEquals, []string{"fastrtps_*", "sem.fastrtps_*"})
-	c.Check(result.Notes, DeepEquals, []string{"talker: glibc's temporary semaphore names (sem. and six characters) show that it creates semaphores, whose own names the log cannot hold; sem.fastrtps_* stands for them, from its other names: check it against its sem_open calls"})
+	c.Check(result.Notes, DeepEquals, []string{
+		"glibc's temporary semaphore names (sem. and six characters) show that talker creates semaphores, whose own names the log cannot hold; sem.fastrtps_* stands for them, made from the names that listener and talker share: check it against the sem_open calls of talker",
+		`listener plugs talker's slot "fastrtps": listener opens "fastrtps_port7411", which talker creates`})
 
 	result, err = suggest.Suggest(log, suggest.Options{Exact: true})
 	c.Assert(err, IsNil)
@@ -306,4 +337,137 @@ func (s *suggestSuite) TestReadLogs(c *C) {
 	c.Check(err, ErrorMatches, `cannot read log /dev/zero: the logs are larger than 67108864 bytes \(64 MiB\): .*`)
 	_, err = suggest.ReadLogs([]string{filepath.Join(dir, "missing.log")})
 	c.Check(err, ErrorMatches, `cannot read log: open .*missing.log: no such file or directory`)
+}
+
+// Snaps that each create their own objects are not connected, though their
+// names share a pattern: each gets a private /dev/shm.
+func (s *suggestSuite) TestUnrelated(c *C) {
+	log := strings.Join([]string{
+		denied("snap.player.player", "mknod", "/dev/shm/pulse-shm-1", "c"),
+		denied("snap.player.player", "open", "/dev/shm/pulse-shm-1", "rw"),
+		denied("snap.recorder.recorder", "mknod", "/dev/shm/pulse-shm-2", "c"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	private := map[string]map[string]interface{}{"shared-memory": {"private": true}}
+	c.Check(result.Snaps, DeepEquals, []suggest.Snap{
+		{Instance: "player", Plugs: private, Apps: []string{"player"}},
+		{Instance: "recorder", Plugs: private, Apps: []string{"recorder"}},
+	})
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"player", "shared-memory", "", "shared-memory"}, {"recorder", "shared-memory", "", "shared-memory"}})
+	c.Check(result.OK(), Equals, true)
+
+	// Named as a pair, they are connected.
+	result, err = suggest.Suggest(log, suggest.Options{Pairs: [][2]string{{"recorder", "player"}}})
+	c.Assert(err, IsNil)
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"recorder", "pulse", "player", "pulse"}})
+	c.Check(result.Notes, DeepEquals, []string{`recorder plugs player's slot "pulse": recorder and player are paired as asked`,
+		`player and recorder each create objects that the names cover: player offers them all in one slot, "pulse", and its plugs may create them too`})
+	_, err = suggest.Suggest(log, suggest.Options{Pairs: [][2]string{{"recorder", "nobody"}}})
+	c.Check(err, ErrorMatches, `cannot connect recorder and nobody: the log shows no denial of snap "nobody" in /dev/shm`)
+}
+
+// A semaphore that the viewer opens and that the camera created under
+// glibc's temporary name is declared as the log names it, not as a
+// pattern, and not reported.
+func (s *suggestSuite) TestOpenedSemaphore(c *C) {
+	log := strings.Join([]string{
+		denied("snap.camera.camera", "mknod", "/dev/shm/camframes-buf", "c"),
+		denied("snap.camera.camera", "mknod", "/dev/shm/sem.Xk29Qa", "c"),
+		denied("snap.viewer.viewer", "open", "/dev/shm/camframes-buf", "r"),
+		denied("snap.viewer.viewer", "open", "/dev/shm/sem.camframes-ready", "rw"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Assert(result.Snaps, HasLen, 2)
+	c.Check(result.Snaps[0].Slots, DeepEquals, map[string]map[string]interface{}{"camframes": {
+		"interface": "shared-memory", "shared-memory": "camframes", "read": []string{"camframes-buf"}, "write": []string{"sem.camframes-ready"}}})
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{})
+	c.Check(result.OK(), Equals, true)
+}
+
+// No pattern is a prefix of "sem." or "snap.", and other snaps' own
+// objects are reported, not declared.
+func (s *suggestSuite) TestOtherSnapsNames(c *C) {
+	for _, names := range [][]string{{"s1", "s2"}, {"sem1", "sem2"}, {"snapa", "snapb"}, {"sem.s1", "sem.s2"}} {
+		var lines []string
+		for _, name := range names {
+			lines = append(lines, denied("snap.provider.app", "mknod", "/dev/shm/"+name, "wc"), denied("snap.consumer.app", "open", "/dev/shm/"+name, "wr"))
+		}
+		log := strings.Join(lines, "\n")
+		_, write := slotNames(c, log, suggest.Options{})
+		c.Check(write, DeepEquals, names)
+		result, err := suggest.Suggest(log, suggest.Options{})
+		c.Assert(err, IsNil)
+		c.Check(result.Warnings, DeepEquals, []string{})
+		c.Check(result.OK(), Equals, true)
+	}
+	log := strings.Join([]string{
+		denied("snap.ab.ab", "mknod", "/dev/shm/ok", "c"),
+		denied("snap.ab.ab", "open", "/dev/shm/snap.cd.x", "r"),
+		denied("snap.ab.ab", "open", "/dev/shm/sem.snap.cd.y", "rw"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	reason := `it is in snap "cd"'s own namespace (snap.cd.* and sem.snap.cd.*), which no other snap may be given`
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"ab", "snap.cd.x", reason}, {"ab", "sem.snap.cd.y", reason}})
+	c.Check(result.OK(), Equals, false)
+	// A warning of lint fails the suggestion.
+	c.Check((&suggest.Result{Warnings: []string{"w"}}).OK(), Equals, false)
+}
+
+// The log is read as libapparmor reads it: records whole, file access
+// only, child profiles as their snap's, other namespaces apart,
+// complain-mode records taken, masks for what they are.
+func (s *suggestSuite) TestReadAsAppArmor(c *C) {
+	log := strings.Join([]string{
+		denied("snap.cam.cam", "mknod", "/dev/shm/frames", "c"),
+		// cut short: in a name, before the masks
+		`apparmor="DENIED" operation="open" class="file" profile="snap.view.view" name="/dev/shm/fastrtps_por`,
+		`apparmor="DENIED" operation="open" class="file" profile="snap.view.view" name="/dev/shm/frames" pid=1`,
+		// not file access
+		`apparmor="DENIED" operation="mount" class="mount" profile="snap.view.view" name="/dev/shm/x" flags="rw"`,
+		`apparmor="DENIED" operation="mount" profile="snap.view.view" name="/dev/shm/y" flags="rw"`,
+		// another namespace's snap of the same name
+		strings.Replace(denied("snap.view.view", "open", "/dev/shm/frames", "w"), `class="file"`, `class="file" namespace="root//lxd-c1_<var-snap-lxd-common-lxd>"`, 1),
+		// a child profile is its snap's; r:: is a read
+		denied("snap.view.view//null-/usr/bin/helper", "open", "/dev/shm/frames", "r::"),
+		// complain mode
+		strings.Replace(denied("snap.rec.rec", "open", "/dev/shm/frames", "m"), "DENIED", "ALLOWED", 1),
+		// execution
+		denied("snap.rec.rec", "exec", "/dev/shm/frames", "x"),
+	}, "\n")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Check(result.Skipped, DeepEquals, []suggest.Skipped{{suggest.Malformed, 2}, {suggest.NotFile, 2}, {suggest.Namespace, 1}})
+	c.Check(result.Snaps, DeepEquals, []suggest.Snap{{
+		Instance: "cam",
+		Slots:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames", "write": []string{"frames"}}},
+		Apps:     []string{"cam"},
+	}, {
+		Instance: "rec",
+		Plugs:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames"}},
+		Apps:     []string{"rec"},
+	}, {
+		Instance: "view",
+		Plugs:    map[string]map[string]interface{}{"frames": {"interface": "shared-memory", "shared-memory": "frames"}},
+		Apps:     []string{"view"},
+	}})
+	c.Check(result.Undeclarable, DeepEquals, []suggest.Undeclarable{{"rec", "frames", suggest.Exec}})
+	c.Check(result.Notes[len(result.Notes)-2:], DeepEquals, []string{
+		`1 complain-mode records (apparmor="ALLOWED": a --devmode snap, or a profile in complain mode) are taken as denials, as aa-logprof takes them: they show what the snap needs`,
+		`rec maps "frames" with PROT_EXEC (m): only "write" grants m, with w, l and k; check that it needs to`})
+
+	// A reader alone, by the older mask form, gets "read".
+	read, write := slotNames(c, denied("snap.cam.cam", "mknod", "/dev/shm/frames", "c")+"\n"+denied("snap.view.view", "open", "/dev/shm/frames", "r::"), suggest.Options{})
+	c.Check([]interface{}{read, write}, DeepEquals, []interface{}{[]string{"frames"}, nil})
+}
+
+// Two snaps that create the same name share it.
+func (s *suggestSuite) TestBothCreate(c *C) {
+	log := denied("snap.aa.app", "mknod", "/dev/shm/shared_1", "c") + "\n" + denied("snap.bb.app", "mknod", "/dev/shm/shared_1", "c")
+	result, err := suggest.Suggest(log, suggest.Options{})
+	c.Assert(err, IsNil)
+	c.Check(result.Connections, DeepEquals, []suggest.Connection{{"bb", "shared", "aa", "shared"}})
+	c.Check(result.Notes[0], Equals, `bb plugs aa's slot "shared": bb also creates "shared_1", which aa creates`)
 }

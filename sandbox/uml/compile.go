@@ -1,6 +1,8 @@
 package uml
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -13,13 +15,19 @@ import (
 var ErrNoCompiler = errors.New("gcc not found: install Debian's gcc package (apt-get install gcc libc6-dev)")
 
 // Compile writes a C program's source into dir as name.c, compiles it with
-// gcc and flags into dir/name, and returns that path.
+// gcc and flags into dir/name, and returns that path. A program compiled
+// before, from the same source and flags by the same gcc, is copied from
+// the user's cache (snapd-shm in os.UserCacheDir) instead.
 func Compile(dir, name string, source []byte, flags ...string) (string, error) {
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
 		return "", ErrNoCompiler
 	}
 	path := filepath.Join(dir, name)
+	cached := cachePath(gcc, source, flags)
+	if cached != "" && copyExecutable(cached, path) == nil {
+		return path, nil
+	}
 	if err := os.WriteFile(path+".c", source, 0644); err != nil {
 		return "", fmt.Errorf("cannot write %s.c: %v", path, err)
 	}
@@ -27,5 +35,36 @@ func Compile(dir, name string, source []byte, flags ...string) (string, error) {
 	if out, err := exec.Command(gcc, args...).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("cannot compile %s.c: %v: %s", path, err, strings.TrimSpace(string(out)))
 	}
+	if cached != "" {
+		// A cache that cannot be written only costs the next run a compile.
+		if os.MkdirAll(filepath.Dir(cached), 0755) == nil && copyExecutable(path, cached+".new") == nil {
+			os.Rename(cached+".new", cached)
+		}
+	}
 	return path, nil
+}
+
+// cachePath is where a program compiled from source with flags by gcc is
+// kept, named by their digest and gcc's own; "" without a cache directory.
+func cachePath(gcc string, source []byte, flags []string) string {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(gcc)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%q\x00", gcc, info.Size(), info.ModTime().UnixNano(), flags)
+	h.Write(source)
+	return filepath.Join(cache, "snapd-shm", "gcc-"+hex.EncodeToString(h.Sum(nil))[:32])
+}
+
+// copyExecutable copies a program, executable.
+func copyExecutable(source, target string) error {
+	if err := copyFile(source, target); err != nil {
+		return err
+	}
+	return os.Chmod(target, 0755)
 }

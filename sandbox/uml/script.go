@@ -84,8 +84,8 @@ run() {
 {{range $b, $batch := .Batches}}
 # batch {{$b}}
 B=$X/batch{{$b}}
-apparmor_parser --replace --skip-cache{{range $p, $_ := $batch.Profiles}} $B/profile{{$p}}{{end}} >$B/load.log 2>&1
-echo $? >$B/load.rc
+{{if $batch.Profiles}}apparmor_parser --replace --skip-cache{{range $p, $_ := $batch.Profiles}} $B/profile{{$p}}{{end}} >$B/load.log 2>&1
+echo $? >$B/load.rc{{else}}echo 0 >$B/load.rc{{end}}
 [ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
 {{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
 {{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}}{{range $step.Argv}} {{quote .}}{{end}}

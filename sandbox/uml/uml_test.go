@@ -2,6 +2,7 @@ package uml_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,10 +59,13 @@ func (s *umlSuite) TestRun(c *C) {
 	}, {
 		Profiles: []system.File{catProfile("  /tmp/denied r,\n")},
 		Steps:    []uml.Step{{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"}},
+	}, {
+		// A batch without profiles runs its steps, and loads nothing.
+		Steps: []uml.Step{{Argv: []string{"/usr/bin/echo", "no profiles"}}},
 	}})
 	c.Assert(err, IsNil)
 	c.Check(report.Kernel, Matches, `6\..*`)
-	c.Assert(report.Results, HasLen, 2)
+	c.Assert(report.Results, HasLen, 3)
 	first := report.Results[0]
 	c.Check(first[0].Exit, Equals, 0)
 	c.Check(first[0].Stdout, Equals, "allowed\n")
@@ -86,6 +90,7 @@ func (s *umlSuite) TestRun(c *C) {
 
 	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
 	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
+	c.Check(report.Results[2][0].Stdout, Equals, "no profiles\n")
 	c.Check(report.Denials, DeepEquals, first[1].Denials)
 }
 
@@ -93,4 +98,35 @@ func (s *umlSuite) TestRunRejectedProfile(c *C) {
 	_, err := uml.Run([]uml.Batch{{Profiles: []system.File{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
 	c.Assert(err, NotNil)
 	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not load profiles broken into the kernel: "), Equals, true, Commentf("%v", err))
+}
+
+// A program compiled once is copied from the cache after, without gcc;
+// another source is compiled.
+func (s *umlSuite) TestCompileCache(c *C) {
+	gcc, err := exec.LookPath("gcc")
+	c.Assert(err, IsNil, Commentf("this test needs gcc (apt-get install gcc libc6-dev)"))
+	// gcc, counting its runs.
+	bin, runs := c.MkDir(), filepath.Join(c.MkDir(), "runs")
+	c.Assert(os.WriteFile(filepath.Join(bin, "gcc"), []byte("#!/bin/sh\necho >>"+runs+"\nexec "+gcc+" \"$@\"\n"), 0755), IsNil)
+	for key, value := range map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "XDG_CACHE_HOME": c.MkDir()} {
+		defer os.Setenv(key, os.Getenv(key))
+		c.Assert(os.Setenv(key, value), IsNil)
+	}
+	counted := func() int {
+		data, _ := os.ReadFile(runs)
+		return strings.Count(string(data), "\n")
+	}
+	source := []byte("int main(void) { return 3; }\n")
+	for i := 0; i < 2; i++ {
+		program, err := uml.Compile(c.MkDir(), "three", source)
+		c.Assert(err, IsNil)
+		err = exec.Command(program).Run()
+		exit, ok := err.(*exec.ExitError)
+		c.Assert(ok, Equals, true, Commentf("%v", err))
+		c.Check(exit.ExitCode(), Equals, 3)
+		c.Check(counted(), Equals, 1)
+	}
+	_, err = uml.Compile(c.MkDir(), "four", []byte("int main(void) { return 4; }\n"))
+	c.Assert(err, IsNil)
+	c.Check(counted(), Equals, 2)
 }

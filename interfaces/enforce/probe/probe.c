@@ -8,6 +8,7 @@
  *   shm-open NAME ro|rw   shm_open for reading, or for reading and writing
  *   shm-create NAME       shm_open(O_CREAT|O_EXCL|O_RDWR), then ftruncate
  *   shm-map NAME          shm_open(O_RDWR), mmap(PROT_WRITE, MAP_SHARED), write
+ *   shm-map-ro NAME       shm_open(O_RDONLY), mmap(PROT_READ, MAP_SHARED), read
  *   shm-lock NAME         shm_open(O_RDWR), then a write lock (fcntl F_SETLK)
  *   shm-unlink NAME       shm_unlink
  *   sem-create NAME       sem_open(O_CREAT|O_EXCL, 0666, 0)
@@ -58,6 +59,16 @@ static int op(int argc, char **argv)
 			return -1;
 		mem[0] = 'x';
 		return munmap(mem, SIZE);
+	}
+	if (!strcmp(cmd, "shm-map-ro") && argc == 3) {
+		volatile char *mem;
+		if ((fd = shm_open(arg, O_RDONLY, 0)) < 0)
+			return -1;
+		mem = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		if (mem == MAP_FAILED)
+			return -1;
+		(void)mem[0];
+		return munmap((void *)mem, SIZE);
 	}
 	if (!strcmp(cmd, "shm-lock") && argc == 3) {
 		struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
