@@ -3,6 +3,8 @@ package review
 import (
 	"fmt"
 	"strings"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // Objects that belong to other snaps: their private directories and files,
@@ -62,6 +64,12 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 			case strings.HasPrefix(name, "/"):
 				add(PathName, attr, name, pathNameMessage(name))
 			}
+			switch {
+			case builtin.IsTemporarySemaphoreName(name):
+				add(TemporarySemaphoreName, attr, name, temporarySemaphoreName)
+			case name != "*" && coversEverySemaphore(name):
+				add(EverySemaphore, attr, name, everySemaphore)
+			}
 			if attr == "read" && strings.HasPrefix(name, semaphorePrefix) {
 				add(ReadOnlySemaphore, attr, name, `names semaphores, which sem_open opens read-write: move it to "write"`)
 			}
@@ -79,6 +87,27 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 		}
 	}
 	return warnings
+}
+
+// What the rule for glibc's temporary semaphore names, sem. and 6 letters
+// or digits, exposes of a slot's semaphores.
+const (
+	temporarySemaphoreName = "is named like glibc's temporary semaphores, sem. and 6 letters or digits: " +
+		"every snap running as the same user with the rule for them (a connection to a slot that writes semaphores) " +
+		"reaches it, connected to this slot or not; give it a name of another length, or with a character that is not a letter or digit"
+	everySemaphore = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', " +
+		"and the temporary files glibc creates for any semaphore"
+)
+
+// coversEverySemaphore reports whether a glob matches the file of every
+// semaphore, "sem." and any name: it does when it matches "sem." and a
+// character it does not hold, which only a trailing "*" can match.
+func coversEverySemaphore(name string) bool {
+	other := rune(0)
+	for strings.ContainsRune(name, other) {
+		other++
+	}
+	return strings.Contains(name, "*") && matches(name, semaphorePrefix+string(other))
 }
 
 // pathNameMessage says that names are relative to /dev/shm, and which name

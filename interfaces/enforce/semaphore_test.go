@@ -1,0 +1,273 @@
+package enforce_test
+
+import (
+	"fmt"
+	"strings"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/uml"
+)
+
+// semaphoreReachSuite measures, in one boot of the kernel, what the rule for
+// glibc's temporary semaphore names lets a snap reach, beside what a slot
+// that writes "*" does, and whether a narrower set of rules would serve
+// glibc. The README's table of the rule's reach is this suite's.
+type semaphoreReachSuite struct {
+	probe  string
+	scenes []*reachScene
+}
+
+var _ = Suite(&semaphoreReachSuite{})
+
+// reachScene is a scene and the outcome each of its steps must have.
+type reachScene struct {
+	scene   *enforce.Scene
+	expects []expect
+	results []uml.Result
+}
+
+func (r *reachScene) expect(step int, outcome string) {
+	r.expects = append(r.expects, expect{step: step, outcome: outcome})
+}
+
+// The slot of each measured connection; %s is its "write" list.
+const reachProviderYAML = `name: %s
+version: "1.0"
+apps:
+  app:
+    command: bin/app
+    slots: [shmem]
+slots:
+  shmem:
+    interface: shared-memory
+    shared-memory: %s
+    write: %s
+`
+
+const reachConsumerYAML = `name: %s
+version: "1.0"
+apps:
+  app:
+    command: bin/app
+    plugs: [shmem]
+plugs:
+  shmem:
+    interface: shared-memory
+    shared-memory: %s
+`
+
+// reachSetup is a consumer connected to a provider whose slot writes write.
+func reachSetup(consumer, provider, write string) ([]system.Snap, system.Connection) {
+	id := provider
+	return []system.Snap{
+			{YAML: []byte(fmt.Sprintf(reachConsumerYAML, consumer, id))},
+			{YAML: []byte(fmt.Sprintf(reachProviderYAML, provider, id, write))},
+		}, system.Connection{
+			PlugSnap: consumer, Plug: "shmem", SlotSnap: provider, Slot: "shmem",
+		}
+}
+
+// temporaryRule is the rule for glibc's temporary names as the interface
+// writes it, and its permissions.
+const temporaryRule = `owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" `
+
+// generateProfiles writes the profiles of snaps and their connections,
+// each passed through edit.
+func generateProfiles(c *C, snaps []system.Snap, conns []system.Connection, edit func(string) string) []system.File {
+	profiles, err := apparmor.Generate(system.Setup{Snaps: snaps, Connections: conns}, apparmor.Options{})
+	c.Assert(err, IsNil)
+	var files []system.File
+	for _, f := range profiles.Files {
+		files = append(files, system.File{Name: f.Name, Text: edit(f.Text)})
+	}
+	return files
+}
+
+// replaceOnce replaces old, which must be in text, by new.
+func replaceOnce(c *C, text, old, new string) string {
+	c.Assert(strings.Count(text, old), Equals, 1, Commentf("%q in the profile", old))
+	return strings.Replace(text, old, new, 1)
+}
+
+// Objects of the reach table: a 6-character semaphore of the same user, one
+// of another user, semaphores of 5 and 7 characters or with "_", and an
+// object of another snap.
+const (
+	sameOwnerSemaphore  = "/sem.mutex1"
+	otherOwnerSemaphore = "/sem.Xy34Zw"
+)
+
+// reachOps are the operations on an existing object, in the order probed;
+// unlink comes last. sem-open is only for a semaphore's file, sem.*.
+var reachOps = []string{"sem-open", "shm-open ro", "shm-open rw", "shm-map", "shm-lock", "shm-exec", "shm-unlink"}
+
+// addReach probes, from app, each of reachOps on object, created before as
+// user uid; outcomes are the expected outcomes in order, "ok" for allowed,
+// or one for all.
+func (r *reachScene) addReach(instance, object string, uid int, outcomes string) {
+	scene := r.scene
+	scene.Add(uml.Step{Argv: []string{enforce.UpdateNSPath, "shm-create", object}, UID: uid})
+	want := strings.Fields(outcomes)
+	for i, op := range reachOps {
+		args := strings.Fields(op)
+		semaphore, isSemaphore := strings.CutPrefix(object, "/sem.")
+		switch {
+		case op == "sem-open" && !isSemaphore:
+			continue
+		case op == "sem-open":
+			args = append(args, "/"+semaphore)
+		default:
+			args = append(args[:1], append([]string{object}, args[1:]...)...)
+		}
+		outcome := want[min(i, len(want)-1)]
+		if outcome == "ok" {
+			outcome = "allowed"
+		}
+		r.expect(scene.App(instance, "app", args...), outcome)
+	}
+	scene.Unconfined("", "/usr/bin/rm", "-f", "/dev/shm"+object)
+}
+
+func (s *semaphoreReachSuite) SetUpSuite(c *C) {
+	var err error
+	s.probe, err = enforce.BuildProbe(c.MkDir())
+	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
+	s.scenes = []*reachScene{s.semaphoreRule(c), s.everyObject(c), s.unconnected(c), s.permissions(c, "rw"), s.permissions(c, "w"), s.linkPair(c)}
+	var batches []uml.Batch
+	for _, r := range s.scenes {
+		batch, err := r.scene.Batch()
+		c.Assert(err, IsNil)
+		batches = append(batches, batch)
+	}
+	report, err := uml.Run(batches)
+	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	for i, r := range s.scenes {
+		r.results = report.Results[i]
+	}
+}
+
+func (s *semaphoreReachSuite) check(c *C, i int) {
+	r := s.scenes[i]
+	for _, e := range r.expects {
+		step := r.scene.Steps()[e.step]
+		outcome, err := enforce.ParseOutcome(r.results[e.step])
+		c.Check(err, IsNil)
+		c.Check(outcome.String(), Equals, e.outcome, Commentf("step %d: %q under %q", e.step, step.Argv[1:], step.Profile))
+		c.Logf("%s: %q: %s", step.Profile, step.Argv[1:], outcome)
+	}
+}
+
+// The rule as the interface grants it, on both sides of a connection whose
+// slot writes a semaphore: every operation on a same-owner sem. and 6
+// letters or digits, whoever created it; nothing else.
+func (s *semaphoreReachSuite) semaphoreRule(c *C) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
+	r := &reachScene{scene: generate(c, "reach-semaphore-rule", s.probe, snaps, []system.Connection{conn})}
+	for _, side := range []string{"consumer", "provider"} {
+		r.addReach(side, sameOwnerSemaphore, 0, "ok")
+		r.addReach(side, otherOwnerSemaphore, 1000, "EACCES")
+		for _, object := range []string{"/sem.mutex", "/sem.mutex12", "/sem.mut_x1", "/snap.other.x"} {
+			r.addReach(side, object, 0, "EACCES")
+		}
+		r.expect(r.scene.App(side, "app", "shm-create", "/sem.newob1"), "allowed")
+		r.scene.Unconfined("", "/usr/bin/rm", "-f", "/dev/shm/sem.newob1")
+	}
+	return r
+}
+
+func (s *semaphoreReachSuite) TestSemaphoreRule(c *C) { s.check(c, 0) }
+
+// What a slot that writes "*" reaches, on both sides: every object directly
+// in /dev/shm, whatever its name and owner.
+func (s *semaphoreReachSuite) everyObject(c *C) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", `["*"]`)
+	r := &reachScene{scene: generate(c, "reach-every-object", s.probe, snaps, []system.Connection{conn})}
+	for _, side := range []string{"consumer", "provider"} {
+		r.addReach(side, sameOwnerSemaphore, 0, "ok")
+		r.addReach(side, otherOwnerSemaphore, 1000, "ok")
+		for _, object := range []string{"/sem.mutex", "/sem.mutex12", "/sem.mut_x1", "/snap.other.x"} {
+			r.addReach(side, object, 0, "ok")
+		}
+	}
+	return r
+}
+
+func (s *semaphoreReachSuite) TestEveryObject(c *C) { s.check(c, 1) }
+
+// Two snaps that share no connection, each the plug of its own slot that
+// writes semaphores, talk through a name of the rule: one creates it and
+// posts, the other waits.
+func (s *semaphoreReachSuite) unconnected(c *C) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
+	otherSnaps, otherConn := reachSetup("stranger", "elsewhere", "[sem.other_*]")
+	r := &reachScene{scene: generate(c, "reach-unconnected", s.probe, append(snaps, otherSnaps...), []system.Connection{conn, otherConn})}
+	r.expect(r.scene.App("consumer", "app", "sem-create", "/Chan01"), "EACCES")
+	r.expect(r.scene.App("consumer", "app", "shm-create", "/sem.Chan01"), "allowed")
+	r.expect(r.scene.App("stranger", "app", "shm-map", "/sem.Chan01"), "allowed")
+	r.expect(r.scene.App("stranger", "app", "sem-post", "/Chan01"), "allowed")
+	r.expect(r.scene.App("consumer", "app", "sem-wait", "/Chan01"), "allowed")
+	r.expect(r.scene.App("stranger", "app", "shm-unlink", "/sem.Chan01"), "allowed")
+	return r
+}
+
+func (s *semaphoreReachSuite) TestUnconnected(c *C) { s.check(c, 2) }
+
+// Fewer permissions on the temporary name do not serve glibc: sem_open
+// opens it O_RDWR|O_CREAT, and link(2) to the semaphore's name asks that the
+// temporary grants all the name grants but "l".
+func (s *semaphoreReachSuite) permissions(c *C, perms string) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
+	profiles := generateProfiles(c, snaps, []system.Connection{conn}, func(text string) string {
+		if !strings.Contains(text, temporaryRule) {
+			return text
+		}
+		return replaceOnce(c, text, temporaryRule+"mrwk,", temporaryRule+perms+",")
+	})
+	scene, err := enforce.NewScene("reach-temporary-"+perms, s.probe, profiles, nil)
+	c.Assert(err, IsNil)
+	r := &reachScene{scene: scene}
+	r.expect(scene.App("consumer", "app", "sem-create", "/fastrtps_x"), "EACCES")
+	return r
+}
+
+func (s *semaphoreReachSuite) TestReadWriteIsNotEnough(c *C) { s.check(c, 3) }
+func (s *semaphoreReachSuite) TestWriteIsNotEnough(c *C)     { s.check(c, 4) }
+
+// The narrowest rules that serve glibc: "rw" on the temporary name, and the
+// semaphore's name without "l" but with a link rule from the temporary
+// name, which AppArmor checks without comparing permissions. glibc creates
+// semaphores; the temporary rule no longer maps for execution nor locks
+// directly, but the link rule moves any object it reaches to the
+// semaphore's name, where it does both: the reach is the same.
+func (s *semaphoreReachSuite) linkPair(c *C) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
+	const declared = `"/{dev,run}/shm/sem.fastrtps_*" `
+	temporaryName := strings.TrimSuffix(strings.TrimPrefix(temporaryRule, "owner "), " ")
+	profiles := generateProfiles(c, snaps, []system.Connection{conn}, func(text string) string {
+		if !strings.Contains(text, temporaryRule) {
+			return text
+		}
+		text = replaceOnce(c, text, temporaryRule+"mrwk,", temporaryRule+"rw,")
+		return replaceOnce(c, text, declared+"mrwlk,", declared+"mrwk,\nlink "+declared+"-> "+temporaryName+",")
+	})
+	scene, err := enforce.NewScene("reach-link-pair", s.probe, profiles, nil)
+	c.Assert(err, IsNil)
+	r := &reachScene{scene: scene}
+	consumer := func(args ...string) int { return scene.App("consumer", "app", args...) }
+	r.expect(consumer("sem-create", "/fastrtps_x"), "allowed")
+	r.expect(consumer("sem-post", "/fastrtps_x"), "allowed")
+	scene.Unconfined("", "shm-create", sameOwnerSemaphore)
+	r.expect(consumer("shm-map", sameOwnerSemaphore), "allowed")
+	r.expect(consumer("shm-exec", sameOwnerSemaphore), "EACCES")
+	r.expect(consumer("shm-lock", sameOwnerSemaphore), "EACCES")
+	r.expect(consumer("link", "/dev/shm"+sameOwnerSemaphore, "/dev/shm/sem.fastrtps_y"), "allowed")
+	r.expect(consumer("shm-exec", "/sem.fastrtps_y"), "allowed")
+	r.expect(consumer("shm-lock", "/sem.fastrtps_y"), "allowed")
+	return r
+}
+
+func (s *semaphoreReachSuite) TestLinkPairNarrowsNothing(c *C) { s.check(c, 5) }
