@@ -197,6 +197,9 @@ func writeRulesText(w io.Writer, side, snapName string, r *preview.Rules) {
 	if len(r.Permissions) > 0 {
 		fmt.Fprintf(w, "  permissions: %s\n", permissionsText(r.Permissions))
 	}
+	if r.TemporarySemaphores {
+		fmt.Fprintf(w, "  note: the owner \"sem.XXXXXX\" rule, for glibc's temporary semaphore names, reaches every object in /dev/shm named sem. and 6 letters or digits that the app's user owns, whoever created it; every snap with the rule, connected here or not, reaches the same objects\n")
+	}
 	fmt.Fprintf(w, "snap-update-ns rules, %s side:\n", side)
 	if len(r.UpdateNS) == 0 {
 		fmt.Fprintf(w, "  (none)\n")

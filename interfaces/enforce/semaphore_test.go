@@ -136,7 +136,7 @@ func (s *semaphoreReachSuite) SetUpSuite(c *C) {
 	var err error
 	s.probe, err = enforce.BuildProbe(c.MkDir())
 	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
-	s.scenes = []*reachScene{s.semaphoreRule(c), s.everyObject(c), s.unconnected(c), s.permissions(c, "rw"), s.permissions(c, "w"), s.linkPair(c)}
+	s.scenes = []*reachScene{s.semaphoreRule(c), s.everyObject(c), s.unconnected(c), s.permissions(c, "rw"), s.permissions(c, "w"), s.linkPair(c), s.sides(c)}
 	var batches []uml.Batch
 	for _, r := range s.scenes {
 		batch, err := r.scene.Batch()
@@ -271,3 +271,24 @@ func (s *semaphoreReachSuite) linkPair(c *C) *reachScene {
 }
 
 func (s *semaphoreReachSuite) TestLinkPairNarrowsNothing(c *C) { s.check(c, 5) }
+
+// The sides that get the rule: both, for a "write" glob that covers
+// semaphores without starting with "sem."; only the slot's for a semaphore
+// under "read", which the plug may only read.
+func (s *semaphoreReachSuite) sides(c *C) *reachScene {
+	globSnaps, globConn := reachSetup("consumer", "provider", `["se*"]`)
+	readSnaps, readConn := reachSetup("reader", "announcer", "[frames]\n    read: [sem.ready]")
+	r := &reachScene{scene: generate(c, "reach-sides", s.probe, append(globSnaps, readSnaps...), []system.Connection{globConn, readConn})}
+	app := func(instance string, args ...string) int { return r.scene.App(instance, "app", args...) }
+	r.expect(app("provider", "sem-create", "/x"), "allowed")
+	r.expect(app("consumer", "sem-create", "/y"), "allowed")
+	r.expect(app("consumer", "sem-post", "/x"), "allowed")
+	r.expect(app("announcer", "sem-create", "/ready"), "allowed")
+	r.expect(app("reader", "sem-open", "/ready"), "EACCES")
+	r.expect(app("reader", "shm-open", "/sem.ready", "ro"), "allowed")
+	r.expect(app("reader", "shm-create", "/sem.Ab12Cd"), "EACCES")
+	r.expect(app("announcer", "shm-create", "/sem.Ab12Cd"), "allowed")
+	return r
+}
+
+func (s *semaphoreReachSuite) TestSides(c *C) { s.check(c, 6) }
