@@ -97,10 +97,14 @@ sem.snap.<instance>.*), measured in allocated bytes. A snap counts as
 installed when DIR/snap/NAME/current exists (or
 DIR/var/lib/snapd/snap/NAME/current). An entry named like a snap's whose
 instance name is not valid belongs to no snap, and is reported with its
-size. Objects not named snap.* or sem.snap.* are not reported.
+size. Objects named like glibc's temporary semaphores, sem. and 6 letters or
+digits, are reported with their owner unless an installed snap's slot
+declares them (read from DIR/snap/NAME/current/meta/snap.yaml): the rule
+for those names exposes them to every snap that has it and runs as their
+owner. Other objects are not reported.
 
-It never follows a symlink: a symlinked DIR/dev or DIR/dev/shm is itself a
-finding. Paths are printed quoted. With nothing to report, one line says
+It follows no symlink but a snap's "current", to a revision beside it: a
+symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are printed quoted. With nothing to report, one line says
 what was inspected.`,
 	exits: `0  no findings
 1  findings
