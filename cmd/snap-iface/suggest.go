@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
@@ -38,7 +37,7 @@ func runSuggest(args []string, stdout io.Writer) (int, error) {
 		}
 	} else {
 		for _, line := range r.Lines() {
-			fmt.Fprintln(stdout, line)
+			printf(stdout, "%s\n", line)
 		}
 	}
 	if !r.OK() {
