@@ -36,7 +36,7 @@ func FuzzSharedMemoryName(f *testing.F) {
 		"a b", "a,b", "#", "$", "a(b)|c", "a+b", "...", ".a", "'", "-", "@",
 		"", ".", "..", "a/b", "**", "a?", "[a]", "{a,b}", "^", `"`, `a\`, `a\b`,
 		"@{HOME}", "a\nb", "a\x00", " a", "a\t", "\x7f", "\u0085", "sem.", "sem.*",
-		"a\u202eb", "\u200b", "a\u00a0b", "a*b*c*d*e*f", strings.Repeat("x", 256),
+		"a\u202eb", "\u200b", "a\u00a0b", "a*b*c*d*e*f", strings.Repeat("x", 256), "se*", "*x", "sem",
 	} {
 		f.Add(seed)
 	}
@@ -121,6 +121,9 @@ func FuzzSharedMemorySlot(f *testing.F) {
 	f.Add("students\x00lock-*", "teachers", "", uint8(0), uint16(0), uint8(0))
 	f.Add("fastrtps_*\x00sem.fastrtps_*", "", "", uint8(0), uint16(0), uint8(0))
 	f.Add("*\x00sem.x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("se*\x00*x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("a", "sem.y\x00s*", "", uint8(0), uint16(0), uint8(0))
+	f.Add("sem.y", "*", "", uint8(0), uint16(0), uint8(0))
 	f.Add("", "teachers", "x\" rwlkix, /** rwlkix, \"/y", uint8(1), uint16(0), uint8(0))
 	f.Add("", "teachers", "sem.x", uint8(1), uint16(0), uint8(0))
 	f.Add("a", "", "b\x00c*", uint8(2), uint16(0), uint8(0))

@@ -23,7 +23,8 @@ type semaphoreReachSuite struct {
 
 var _ = Suite(&semaphoreReachSuite{})
 
-// reachScene is a scene and the outcome each of its steps must have.
+// reachScene is a scene and the outcome each of its steps must have:
+// "allowed" or an errno.
 type reachScene struct {
 	scene   *enforce.Scene
 	expects []expect
@@ -34,38 +35,17 @@ func (r *reachScene) expect(step int, outcome string) {
 	r.expects = append(r.expects, expect{step: step, outcome: outcome})
 }
 
-// The slot of each measured connection; %s is its "write" list.
-const reachProviderYAML = `name: %s
-version: "1.0"
-apps:
-  app:
-    command: bin/app
-    slots: [shmem]
-slots:
-  shmem:
-    interface: shared-memory
-    shared-memory: %s
-    write: %s
-`
-
-const reachConsumerYAML = `name: %s
-version: "1.0"
-apps:
-  app:
-    command: bin/app
-    plugs: [shmem]
-plugs:
-  shmem:
-    interface: shared-memory
-    shared-memory: %s
-`
-
-// reachSetup is a consumer connected to a provider whose slot writes write.
+// reachSetup is a consumer connected to a provider whose slot writes
+// write, with the comparisons' snaps renamed; the slot's identifier is the
+// provider's name.
 func reachSetup(consumer, provider, write string) ([]system.Snap, system.Connection) {
-	id := provider
+	rename := func(yaml, from, to string) []byte {
+		yaml = strings.Replace(yaml, "name: "+from+"\n", "name: "+to+"\n", 1)
+		return []byte(strings.Replace(yaml, "shared-memory: ipc\n", "shared-memory: "+provider+"\n", 1))
+	}
 	return []system.Snap{
-			{YAML: []byte(fmt.Sprintf(reachConsumerYAML, consumer, id))},
-			{YAML: []byte(fmt.Sprintf(reachProviderYAML, provider, id, write))},
+			{YAML: rename(comparisonConsumerYAML, "consumer", consumer)},
+			{YAML: rename(fmt.Sprintf(comparisonProviderYAML, "    write: "+write), "provider", provider)},
 		}, system.Connection{
 			PlugSnap: consumer, Plug: "shmem", SlotSnap: provider, Slot: "shmem",
 		}
@@ -93,26 +73,25 @@ func replaceOnce(c *C, text, old, new string) string {
 	return strings.Replace(text, old, new, 1)
 }
 
-// Objects of the reach table: a 6-character semaphore of the same user, one
-// of another user, semaphores of 5 and 7 characters or with "_", and an
-// object of another snap.
-const (
-	sameOwnerSemaphore  = "/sem.mutex1"
-	otherOwnerSemaphore = "/sem.Xy34Zw"
-)
+// reachObjects are the objects of the reach table, each created by another
+// process as user uid: a semaphore of "sem." and 6 characters of the app's
+// user and one of another user, semaphores of 5 and 7 characters and with
+// "_", and an object of another snap.
+var reachObjects = []struct {
+	name string
+	uid  int
+}{{"/sem.mutex1", 0}, {"/sem.Xy34Zw", 1000}, {"/sem.mutex", 0}, {"/sem.mutex12", 0}, {"/sem.mut_x1", 0}, {"/snap.other.x", 0}}
 
 // reachOps are the operations on an existing object, in the order probed;
 // unlink comes last. sem-open is only for a semaphore's file, sem.*.
 var reachOps = []string{"sem-open", "shm-open ro", "shm-open rw", "shm-map", "shm-lock", "shm-exec", "shm-unlink"}
 
 // addReach probes, from app, each of reachOps on object, created before as
-// user uid; outcomes are the expected outcomes in order, "ok" for allowed,
-// or one for all.
-func (r *reachScene) addReach(instance, object string, uid int, outcomes string) {
+// user uid; each must have outcome.
+func (r *reachScene) addReach(instance, object string, uid int, outcome string) {
 	scene := r.scene
 	scene.Add(uml.Step{Argv: []string{enforce.UpdateNSPath, "shm-create", object}, UID: uid})
-	want := strings.Fields(outcomes)
-	for i, op := range reachOps {
+	for _, op := range reachOps {
 		args := strings.Fields(op)
 		semaphore, isSemaphore := strings.CutPrefix(object, "/sem.")
 		switch {
@@ -122,10 +101,6 @@ func (r *reachScene) addReach(instance, object string, uid int, outcomes string)
 			args = append(args, "/"+semaphore)
 		default:
 			args = append(args[:1], append([]string{object}, args[1:]...)...)
-		}
-		outcome := want[min(i, len(want)-1)]
-		if outcome == "ok" {
-			outcome = "allowed"
 		}
 		r.expect(scene.App(instance, "app", args...), outcome)
 	}
@@ -156,22 +131,22 @@ func (s *semaphoreReachSuite) check(c *C, i int) {
 		step := r.scene.Steps()[e.step]
 		outcome, err := enforce.ParseOutcome(r.results[e.step])
 		c.Check(err, IsNil)
-		c.Check(outcome.String(), Equals, e.outcome, Commentf("step %d: %q under %q", e.step, step.Argv[1:], step.Profile))
+		comment := Commentf("step %d: %q under %q", e.step, step.Argv[1:], step.Profile)
+		c.Check(outcome.String(), Equals, e.outcome, comment)
+		// Files are created with mode 0666: a denial is AppArmor's.
+		c.Check(len(r.results[e.step].Denials) > 0, Equals, e.outcome == "EACCES", comment)
 		c.Logf("%s: %q: %s", step.Profile, step.Argv[1:], outcome)
 	}
 }
 
-// The rule as the interface grants it, on both sides of a connection whose
-// slot writes a semaphore: every operation on a same-owner sem. and 6
-// letters or digits, whoever created it; nothing else.
-func (s *semaphoreReachSuite) semaphoreRule(c *C) *reachScene {
-	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
-	r := &reachScene{scene: generate(c, "reach-semaphore-rule", s.probe, snaps, []system.Connection{conn})}
+// reachScene probes, from both sides of a connection whose slot writes
+// write, each of reachObjects, whose expected outcomes are outcomes.
+func (s *semaphoreReachSuite) reachScene(c *C, name, write string, outcomes ...string) *reachScene {
+	snaps, conn := reachSetup("consumer", "provider", write)
+	r := &reachScene{scene: generate(c, name, s.probe, snaps, []system.Connection{conn})}
 	for _, side := range []string{"consumer", "provider"} {
-		r.addReach(side, sameOwnerSemaphore, 0, "ok")
-		r.addReach(side, otherOwnerSemaphore, 1000, "EACCES")
-		for _, object := range []string{"/sem.mutex", "/sem.mutex12", "/sem.mut_x1", "/snap.other.x"} {
-			r.addReach(side, object, 0, "EACCES")
+		for i, object := range reachObjects {
+			r.addReach(side, object.name, object.uid, outcomes[i])
 		}
 		r.expect(r.scene.App(side, "app", "shm-create", "/sem.newob1"), "allowed")
 		r.scene.Unconfined("", "/usr/bin/rm", "-f", "/dev/shm/sem.newob1")
@@ -179,21 +154,19 @@ func (s *semaphoreReachSuite) semaphoreRule(c *C) *reachScene {
 	return r
 }
 
+// The rule as the interface grants it, on both sides of a connection whose
+// slot writes a semaphore: every operation on a same-owner sem. and 6
+// letters or digits, whoever created it, and creating one; nothing else.
+func (s *semaphoreReachSuite) semaphoreRule(c *C) *reachScene {
+	return s.reachScene(c, "reach-semaphore-rule", "[sem.fastrtps_*]", "allowed", "EACCES", "EACCES", "EACCES", "EACCES", "EACCES")
+}
+
 func (s *semaphoreReachSuite) TestSemaphoreRule(c *C) { s.check(c, 0) }
 
 // What a slot that writes "*" reaches, on both sides: every object directly
 // in /dev/shm, whatever its name and owner.
 func (s *semaphoreReachSuite) everyObject(c *C) *reachScene {
-	snaps, conn := reachSetup("consumer", "provider", `["*"]`)
-	r := &reachScene{scene: generate(c, "reach-every-object", s.probe, snaps, []system.Connection{conn})}
-	for _, side := range []string{"consumer", "provider"} {
-		r.addReach(side, sameOwnerSemaphore, 0, "ok")
-		r.addReach(side, otherOwnerSemaphore, 1000, "ok")
-		for _, object := range []string{"/sem.mutex", "/sem.mutex12", "/sem.mut_x1", "/snap.other.x"} {
-			r.addReach(side, object, 0, "ok")
-		}
-	}
-	return r
+	return s.reachScene(c, "reach-every-object", `["*"]`, "allowed", "allowed", "allowed", "allowed", "allowed", "allowed")
 }
 
 func (s *semaphoreReachSuite) TestEveryObject(c *C) { s.check(c, 1) }
@@ -260,11 +233,11 @@ func (s *semaphoreReachSuite) linkPair(c *C) *reachScene {
 	consumer := func(args ...string) int { return scene.App("consumer", "app", args...) }
 	r.expect(consumer("sem-create", "/fastrtps_x"), "allowed")
 	r.expect(consumer("sem-post", "/fastrtps_x"), "allowed")
-	scene.Unconfined("", "shm-create", sameOwnerSemaphore)
-	r.expect(consumer("shm-map", sameOwnerSemaphore), "allowed")
-	r.expect(consumer("shm-exec", sameOwnerSemaphore), "EACCES")
-	r.expect(consumer("shm-lock", sameOwnerSemaphore), "EACCES")
-	r.expect(consumer("link", "/dev/shm"+sameOwnerSemaphore, "/dev/shm/sem.fastrtps_y"), "allowed")
+	scene.Unconfined("", "shm-create", "/sem.mutex1")
+	r.expect(consumer("shm-map", "/sem.mutex1"), "allowed")
+	r.expect(consumer("shm-exec", "/sem.mutex1"), "EACCES")
+	r.expect(consumer("shm-lock", "/sem.mutex1"), "EACCES")
+	r.expect(consumer("link", "/dev/shm/sem.mutex1", "/dev/shm/sem.fastrtps_y"), "allowed")
 	r.expect(consumer("shm-exec", "/sem.fastrtps_y"), "allowed")
 	r.expect(consumer("shm-lock", "/sem.fastrtps_y"), "allowed")
 	return r
