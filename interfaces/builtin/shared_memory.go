@@ -22,6 +22,7 @@ package builtin
 import (
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -177,6 +178,15 @@ func IsTemporarySemaphoreName(name string) bool {
 		}
 	}
 	return true
+}
+
+// CoversEverySemaphore reports whether a name that the sanitizer accepts
+// matches the file of every semaphore, glibc's temporary names included: it
+// matches "sem." and a character that no such name holds, which only a
+// trailing "*" can match.
+func CoversEverySemaphore(name string) bool {
+	matched, _ := path.Match(name, sharedMemorySemaphorePrefix+"\x00")
+	return matched
 }
 
 // sharedMemorySemaphorePrefix starts the file of every semaphore sem_open
@@ -457,7 +467,8 @@ func sharedMemoryPrivate(plug *interfaces.ConnectedPlug) (bool, error) {
 // and whether the side can create a semaphore that they declare, which
 // needs sharedMemorySemaphoreAppArmor: a name that covers one is granted
 // read-write (a "write" name, or on the slot's side a "read" name too), and
-// no bare "*" read-write already grants glibc's temporary names. A slot
+// no glob read-write that covers every semaphore ("*", "se*") already
+// grants glibc's temporary names. A slot
 // whose attributes break the rules, as a connection stored unchecked can,
 // gets none.
 func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) (snippet string, semaphores bool) {
@@ -473,11 +484,11 @@ func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) 
 		}
 	}
 	rules := make([]byte, 0, size)
-	bareGlob := false
+	everySemaphore := false
 	grant := func(name string, perm sharedMemoryAAPerm) {
 		rules = appendSharedMemoryRule(rules, name, perm)
 		if perm == sharedMemoryReadWrite {
-			bareGlob = bareGlob || name == "*"
+			everySemaphore = everySemaphore || CoversEverySemaphore(name)
 			semaphores = semaphores || sharedMemoryCoversSemaphore(name)
 		}
 	}
@@ -487,7 +498,7 @@ func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) 
 	for _, name := range read {
 		grant(name.(string), side.readPerm())
 	}
-	return string(rules), semaphores && !bareGlob
+	return string(rules), semaphores && !everySemaphore
 }
 
 // addSharedMemorySnippets adds the slot's rules for one side to spec, and

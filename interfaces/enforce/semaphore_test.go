@@ -245,40 +245,57 @@ func (s *semaphoreReachSuite) linkPair(c *C) *reachScene {
 
 func (s *semaphoreReachSuite) TestLinkPairNarrowsNothing(c *C) { s.check(c, 5) }
 
+// sidesSetup is three connections: a slot whose "write" glob covers
+// semaphores without starting with "sem.", one with a semaphore under
+// "read", and one whose glob covers every semaphore.
+func sidesSetup() system.Setup {
+	globSnaps, globConn := reachSetup("consumer", "provider", `["*.lock"]`)
+	readSnaps, readConn := reachSetup("reader", "announcer", "[frames]\n    read: [sem.ready]")
+	everySnaps, everyConn := reachSetup("listener", "talker", `["se*"]`)
+	return system.Setup{
+		Snaps:       append(append(globSnaps, readSnaps...), everySnaps...),
+		Connections: []system.Connection{globConn, readConn, everyConn},
+	}
+}
+
 // The sides that get the rule: both, for a "write" glob that covers
 // semaphores without starting with "sem."; only the slot's for a semaphore
-// under "read", which the plug may only read.
+// under "read", which the plug may only read. A glob that covers every
+// semaphore matches glibc's temporary names itself: semaphores work
+// without the rule.
 func (s *semaphoreReachSuite) sides(c *C) *reachScene {
-	globSnaps, globConn := reachSetup("consumer", "provider", `["se*"]`)
-	readSnaps, readConn := reachSetup("reader", "announcer", "[frames]\n    read: [sem.ready]")
-	r := &reachScene{scene: generate(c, "reach-sides", s.probe, append(globSnaps, readSnaps...), []system.Connection{globConn, readConn})}
+	scene, err := enforce.GenerateScene("reach-sides", s.probe, sidesSetup())
+	c.Assert(err, IsNil)
+	r := &reachScene{scene: scene}
 	app := func(instance string, args ...string) int { return r.scene.App(instance, "app", args...) }
-	r.expect(app("provider", "sem-create", "/x"), "allowed")
-	r.expect(app("consumer", "sem-create", "/y"), "allowed")
-	r.expect(app("consumer", "sem-post", "/x"), "allowed")
+	r.expect(app("provider", "sem-create", "/a.lock"), "allowed")
+	r.expect(app("consumer", "sem-create", "/b.lock"), "allowed")
+	r.expect(app("consumer", "sem-post", "/a.lock"), "allowed")
 	r.expect(app("announcer", "sem-create", "/ready"), "allowed")
 	r.expect(app("reader", "sem-open", "/ready"), "EACCES")
 	r.expect(app("reader", "shm-open", "/sem.ready", "ro"), "allowed")
 	r.expect(app("reader", "shm-create", "/sem.Ab12Cd"), "EACCES")
 	r.expect(app("announcer", "shm-create", "/sem.Ab12Cd"), "allowed")
+	r.expect(app("talker", "sem-create", "/x"), "allowed")
+	r.expect(app("listener", "sem-post", "/x"), "allowed")
 	return r
 }
 
 func (s *semaphoreReachSuite) TestSides(c *C) { s.check(c, 6) }
 
 // snapd 2.64's own shared-memory gives the same declarations no rule for
-// the temporary names: glibc creates no semaphore on either side.
+// the temporary names: glibc creates a semaphore only where a glob covers
+// every one.
 func (s *semaphoreReachSuite) sidesUpstream(c *C) *reachScene {
-	globSnaps, globConn := reachSetup("consumer", "provider", `["se*"]`)
-	readSnaps, readConn := reachSetup("reader", "announcer", "[frames]\n    read: [sem.ready]")
-	scene, err := enforce.GenerateScene("reach-sides-upstream", s.probe, system.Setup{
-		Snaps: append(globSnaps, readSnaps...), Connections: []system.Connection{globConn, readConn}, Registry: system.Upstream(),
-	})
+	setup := sidesSetup()
+	setup.Registry = system.Upstream()
+	scene, err := enforce.GenerateScene("reach-sides-upstream", s.probe, setup)
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}
-	r.expect(scene.App("provider", "app", "sem-create", "/x"), "EACCES")
-	r.expect(scene.App("consumer", "app", "sem-create", "/y"), "EACCES")
+	r.expect(scene.App("provider", "app", "sem-create", "/a.lock"), "EACCES")
+	r.expect(scene.App("consumer", "app", "sem-create", "/b.lock"), "EACCES")
 	r.expect(scene.App("announcer", "app", "sem-create", "/ready"), "EACCES")
+	r.expect(scene.App("talker", "app", "sem-create", "/x"), "allowed")
 	return r
 }
 

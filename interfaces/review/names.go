@@ -67,7 +67,7 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 			switch {
 			case builtin.IsTemporarySemaphoreName(name):
 				add(TemporarySemaphoreName, attr, name, temporarySemaphoreName)
-			case name != "*" && coversEverySemaphore(name):
+			case name != "*" && builtin.CoversEverySemaphore(name):
 				add(EverySemaphore, attr, name, everySemaphore)
 			}
 			if attr == "read" && strings.HasPrefix(name, semaphorePrefix) {
@@ -98,17 +98,6 @@ const (
 	everySemaphore = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', " +
 		"and the temporary files glibc creates for any semaphore"
 )
-
-// coversEverySemaphore reports whether a glob matches the file of every
-// semaphore, "sem." and any name: it does when it matches "sem." and a
-// character it does not hold, which only a trailing "*" can match.
-func coversEverySemaphore(name string) bool {
-	other := rune(0)
-	for strings.ContainsRune(name, other) {
-		other++
-	}
-	return strings.Contains(name, "*") && matches(name, semaphorePrefix+string(other))
-}
 
 // pathNameMessage says that names are relative to /dev/shm, and which name
 // to write for a path in it.
