@@ -49,8 +49,10 @@ user-mode-linux: ## install what the kernel tests run if missing: Debian's user-
 	@/usr/bin/python3 -c 'import LibAppArmor' 2>/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-libapparmor; }
 
+# The kernel tests boot User-mode Linux twice in interfaces/enforce: on a
+# loaded machine they outlast go test's default 10 minutes.
 test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
-	go test -count=1 ./...
+	go test -count=1 -timeout 60m ./...
 
 check: ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "not gofmt'ed: $$unformatted"; exit 1; fi

@@ -58,7 +58,7 @@ func runAudit(args []string, stdout io.Writer) (int, error) {
 		return 0, err
 	}
 	for _, f := range report.Findings {
-		fmt.Fprintln(stdout, f)
+		printf(stdout, "%s\n", f)
 	}
 	if len(report.Findings) > 0 {
 		return exitFindings, nil

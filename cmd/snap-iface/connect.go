@@ -87,77 +87,77 @@ func writeConnectText(w io.Writer, r *preview.Report) {
 	writeEndpointText(w, "Plug", r.Plug)
 	writeEndpointText(w, "Slot", r.Slot)
 	if r.Policy == nil {
-		fmt.Fprintf(w, "\nNo preview: the plug or the slot is rejected.\n")
+		printf(w, "\nNo preview: the plug or the slot is rejected.\n")
 		return
 	}
 	p := r.Policy
-	fmt.Fprintf(w, "\nPolicy, %s:\n", p.Install)
-	fmt.Fprintf(w, "  install %s: %s\n", r.Plug.Snap, verdictText(p.InstallPlug))
+	printf(w, "\nPolicy, %s:\n", p.Install)
+	printf(w, "  install %s: %s\n", r.Plug.Snap, verdictText(p.InstallPlug))
 	if r.Slot.Snap != r.Plug.Snap {
-		fmt.Fprintf(w, "  install %s: %s\n", r.Slot.Snap, verdictText(p.InstallSlot))
+		printf(w, "  install %s: %s\n", r.Slot.Snap, verdictText(p.InstallSlot))
 	}
-	fmt.Fprintf(w, "  snap connect: %s\n", verdictText(p.Connect))
-	fmt.Fprintf(w, "  auto-connect: %s\n", verdictText(p.AutoConnect))
+	printf(w, "  snap connect: %s\n", verdictText(p.Connect))
+	printf(w, "  auto-connect: %s\n", verdictText(p.AutoConnect))
 	switch p.Connected {
 	case policy.ConnectedAuto:
-		fmt.Fprintf(w, "  result: connected automatically\n")
-		fmt.Fprintf(w, "\nRules granted once connected:\n")
+		printf(w, "  result: connected automatically\n")
+		printf(w, "\nRules granted once connected:\n")
 	case policy.ConnectedManual:
-		fmt.Fprintf(w, "  result: connected by snap connect %s\n", r.SnapConnect())
-		fmt.Fprintf(w, "\nRules granted once connected:\n")
+		printf(w, "  result: connected by snap connect %s\n", r.SnapConnect())
+		printf(w, "\nRules granted once connected:\n")
 	default:
-		fmt.Fprintf(w, "  result: not connected in this install\n")
-		fmt.Fprintf(w, "\nRules a connection would grant (NOT granted in this install):\n")
+		printf(w, "  result: not connected in this install\n")
+		printf(w, "\nRules a connection would grant (NOT granted in this install):\n")
 	}
 	writeRulesText(w, "plug", r.Plug.Snap, r.PlugRules)
 	writeRulesText(w, "slot", r.Slot.Snap, r.SlotRules)
 	if c := r.Check; c != nil {
-		fmt.Fprintf(w, "\napparmor_parser:\n")
+		printf(w, "\napparmor_parser:\n")
 		if c.OK {
-			fmt.Fprintf(w, "  connections made:\n")
+			printf(w, "  connections made:\n")
 			for _, conn := range c.Connected {
-				fmt.Fprintf(w, "    %s\n", conn)
+				printf(w, "    %s\n", conn)
 			}
 			if len(c.Unconnected) > 0 {
-				fmt.Fprintf(w, "  plugs left unconnected:\n")
+				printf(w, "  plugs left unconnected:\n")
 			}
 			for _, plug := range c.Unconnected {
-				fmt.Fprintf(w, "    %s\n", plug)
+				printf(w, "    %s\n", plug)
 			}
-			fmt.Fprintf(w, "  compiled %d profiles: %s\n", len(c.Profiles), strings.Join(c.Profiles, ", "))
+			printf(w, "  compiled %d profiles: %s\n", len(c.Profiles), strings.Join(c.Profiles, ", "))
 		} else {
-			fmt.Fprintf(w, "  rejected: %s\n", c.Error)
+			printf(w, "  rejected: %s\n", c.Error)
 		}
 	}
 	writeEnforceText(w, r.Enforce)
 }
 
 func writeEndpointText(w io.Writer, kind string, e preview.Endpoint) {
-	fmt.Fprintf(w, "%s %s:%s (%s, type %s)\n", kind, e.Snap, e.Name, e.File, e.SnapType)
+	printf(w, "%s %s:%s (%s, type %s)\n", kind, e.Snap, e.Name, e.File, e.SnapType)
 	if e.Valid {
-		fmt.Fprintf(w, "  declaration: valid\n")
+		printf(w, "  declaration: valid\n")
 	} else {
-		fmt.Fprintf(w, "  declaration: invalid\n")
+		printf(w, "  declaration: invalid\n")
 	}
 	for _, bad := range e.Errors {
 		if bad.Name == e.Name {
-			fmt.Fprintf(w, "    %s: %s\n", bad.Name, bad.Error)
+			printf(w, "    %s: %s\n", bad.Name, bad.Error)
 		}
 	}
 	switch {
 	case e.Attributes == nil:
-		fmt.Fprintf(w, "  %s %q: rejected\n", strings.ToLower(kind), e.Name)
+		printf(w, "  %s %q: rejected\n", strings.ToLower(kind), e.Name)
 	case e.Implicit:
-		fmt.Fprintf(w, "  implicit system slot: not sanitized, no attributes\n")
+		printf(w, "  implicit system slot: not sanitized, no attributes\n")
 	default:
-		fmt.Fprintf(w, "  attributes: %s\n", attributesText(e.Attributes))
+		printf(w, "  attributes: %s\n", attributesText(e.Attributes))
 	}
 	for _, warning := range e.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", warning)
+		printf(w, "  warning: %s\n", warning)
 	}
 	for _, bad := range e.Errors {
 		if bad.Name != e.Name {
-			fmt.Fprintf(w, "  also in snap %s, rejected and left out by snapd: %s %q: %s\n", e.Snap, bad.Kind, bad.Name, bad.Error)
+			printf(w, "  also in snap %s, rejected and left out by snapd: %s %q: %s\n", e.Snap, bad.Kind, bad.Name, bad.Error)
 		}
 	}
 }
@@ -186,27 +186,30 @@ func attributesText(attrs map[string]interface{}) string {
 }
 
 func writeRulesText(w io.Writer, side, snapName string, r *preview.Rules) {
-	fmt.Fprintf(w, "\nAppArmor rules, %s side (%s):\n", side, snapName)
+	printf(w, "\nAppArmor rules, %s side (%s):\n", side, snapName)
 	if len(r.AppArmor) == 0 {
-		fmt.Fprintf(w, "  (none)\n")
+		printf(w, "  (none)\n")
 	}
 	for _, s := range r.AppArmor {
-		fmt.Fprintf(w, "  %s:\n", s.Tag)
+		printf(w, "  %s:\n", s.Tag)
 		writeIndented(w, s.Snippet, "    ")
 	}
 	if len(r.Permissions) > 0 {
-		fmt.Fprintf(w, "  permissions: %s\n", permissionsText(r.Permissions))
+		printf(w, "  permissions: %s\n", permissionsText(r.Permissions))
 	}
-	fmt.Fprintf(w, "snap-update-ns rules, %s side:\n", side)
+	if r.TemporarySemaphores {
+		printf(w, "  note: the owner \"sem.XXXXXX\" rule, for glibc's temporary semaphore names, reaches every object in /dev/shm named sem. and 6 letters or digits that the app's user owns, whoever created it; every snap with the rule, connected here or not, reaches the same objects\n")
+	}
+	printf(w, "snap-update-ns rules, %s side:\n", side)
 	if len(r.UpdateNS) == 0 {
-		fmt.Fprintf(w, "  (none)\n")
+		printf(w, "  (none)\n")
 	}
 	for _, s := range r.UpdateNS {
 		writeIndented(w, s, "  ")
 	}
-	fmt.Fprintf(w, "Mount profile, %s side:\n", side)
+	printf(w, "Mount profile, %s side:\n", side)
 	if r.MountProfile == "" {
-		fmt.Fprintf(w, "  (none)\n")
+		printf(w, "  (none)\n")
 	}
 	writeIndented(w, r.MountProfile, "  ")
 }
@@ -216,7 +219,7 @@ func writeRulesText(w io.Writer, side, snapName string, r *preview.Rules) {
 func writeIndented(w io.Writer, text, prefix string) {
 	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) != "" {
-			fmt.Fprintf(w, "%s%s\n", prefix, line)
+			printf(w, "%s%s\n", prefix, line)
 		}
 	}
 }

@@ -44,12 +44,12 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 	if t == nil {
 		return
 	}
-	fmt.Fprintf(w, "\nAccess the kernel granted (Linux %s, User-mode Linux, AppArmor; the full profiles loaded):\n", t.Kernel)
+	printf(w, "\nAccess the kernel granted (Linux %s, User-mode Linux, AppArmor; the full profiles loaded):\n", t.Kernel)
 	slot := "none (system slot)"
 	if t.Slot != nil {
 		slot = "snap." + t.Slot.Snap + "." + t.Slot.App
 	}
-	fmt.Fprintf(w, "  plug side: snap.%s.%s; slot side: %s\n", t.Plug.Snap, t.Plug.App, slot)
+	printf(w, "  plug side: snap.%s.%s; slot side: %s\n", t.Plug.Snap, t.Plug.App, slot)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "  MAP: mmap shared, without PROT_EXEC; SEM_OPEN: of a semaphore that neither side created (made unconfined)")
 	fmt.Fprintln(tw, "  NAME\tLIST\tOBJECT\tSIDE\tOPEN READ\tOPEN WRITE\tCREATE\tMAP READ\tMAP WRITE\tUNLINK\tSEM_OPEN\tSEM_OPEN CREATE")
@@ -71,7 +71,7 @@ func writeEnforceText(w io.Writer, t *enforce.Table) {
 				continue
 			}
 			a := s.access
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
+			printf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, list, object, s.side,
 				cellText(&a.OpenRead), cellText(&a.OpenWrite), cellText(&a.Create), cellText(&a.MapRead), cellText(&a.MapWrite), cellText(&a.Unlink),
 				cellText(a.SemOpen), cellText(a.SemCreate))
 			name, list, object = "", "", ""

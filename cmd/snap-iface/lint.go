@@ -64,7 +64,7 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		}
 	} else {
 		for _, f := range findings {
-			fmt.Fprintln(stdout, f)
+			printf(stdout, "%s\n", f)
 		}
 		if len(findings) == 0 && len(snaps) > 0 {
 			fmt.Fprintf(stdout, "no findings in %s\n", count(len(snaps), "file", "files"))

@@ -24,7 +24,9 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
@@ -98,10 +100,14 @@ sem.snap.<instance>.*), measured in allocated bytes. A snap counts as
 installed when DIR/snap/NAME/current exists (or
 DIR/var/lib/snapd/snap/NAME/current). An entry named like a snap's whose
 instance name is not valid belongs to no snap, and is reported with its
-size. Objects not named snap.* or sem.snap.* are not reported.
+size. Objects named like glibc's temporary semaphores, sem. and 6 letters or
+digits, are reported with their owner unless an installed snap's slot
+declares them (read from DIR/snap/NAME/current/meta/snap.yaml): the rule
+for those names exposes them to every snap that has it and runs as their
+owner. Other objects are not reported.
 
-It never follows a symlink: a symlinked DIR/dev or DIR/dev/shm is itself a
-finding. Paths are printed quoted. With nothing to report, one line says
+It follows no symlink but a snap's "current", to a revision beside it: a
+symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are printed quoted. With nothing to report, one line says
 what was inspected.`,
 	exits: `0  no findings
 1  findings
@@ -136,7 +142,7 @@ var warningOutput io.Writer = os.Stderr
 
 // run executes one command and returns its exit status. Any error that
 // stops the command is printed as one line on stderr. Lines of text are
-// cut at maxLineSize.
+// made printable and cut at maxLineSize.
 func run(args []string, stdout, stderr io.Writer) int {
 	stdout, stderr = &lineCutter{w: stdout}, &lineCutter{w: stderr}
 	warningOutput = stderr
@@ -169,7 +175,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "snap-iface: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		printf(stderr, "snap-iface: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 		return exitUsage
 	}
 	return status
@@ -237,7 +243,7 @@ func version() string {
 
 // warn prints one warning line.
 func warn(format string, args ...interface{}) {
-	fmt.Fprintf(warningOutput, "snap-iface: warning: "+format+"\n", args...)
+	printf(warningOutput, "snap-iface: warning: %s\n", fmt.Sprintf(format, args...))
 }
 
 // parseFlags parses the flags of a command, which may come before, between
@@ -269,7 +275,59 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // that a huge value in its input is not echoed in full.
 const maxLineSize = 1000
 
-// lineCutter writes to w, cutting each line at maxLineSize bytes.
+// printable returns s with each control character but tab, each line or
+// paragraph separator and each byte that is not UTF-8 written as a Go
+// escape ("\n", "\x00", "\u2028", "\xff"), so that it prints as one line
+// and cannot move the terminal's cursor. Printable text comes back as it
+// is.
+func printable(s string) string {
+	var b strings.Builder
+	escaped := false
+	for i, r := range s {
+		var escape string
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], string(utf8.RuneError)):
+			escape = fmt.Sprintf(`\x%02x`, s[i])
+		case r != '\t' && (unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp)):
+			quoted := strconv.QuoteRuneToASCII(r)
+			escape = quoted[1 : len(quoted)-1]
+		}
+		switch {
+		case escape != "" && !escaped:
+			b.WriteString(s[:i])
+			escaped = true
+			fallthrough
+		case escape != "":
+			b.WriteString(escape)
+		case escaped:
+			b.WriteRune(r)
+		}
+	}
+	if !escaped {
+		return s
+	}
+	return b.String()
+}
+
+// printf writes a message as fmt.Fprintf does, with each string, error and
+// Stringer argument made printable: whatever a value holds, it cannot start
+// a line of its own.
+func printf(w io.Writer, format string, args ...interface{}) {
+	for i, arg := range args {
+		switch v := arg.(type) {
+		case string:
+			args[i] = printable(v)
+		case error:
+			args[i] = printable(v.Error())
+		case fmt.Stringer:
+			args[i] = printable(v.String())
+		}
+	}
+	fmt.Fprintf(w, format, args...)
+}
+
+// lineCutter writes to w, making each line printable and cutting it at
+// maxLineSize bytes.
 type lineCutter struct {
 	w io.Writer
 	// size counts the bytes of the current line so far.
@@ -278,7 +336,8 @@ type lineCutter struct {
 
 func (c *lineCutter) Write(p []byte) (int, error) {
 	for rest := p; len(rest) > 0; {
-		line, tail, newline := bytes.Cut(rest, []byte("\n"))
+		raw, tail, newline := bytes.Cut(rest, []byte("\n"))
+		line := []byte(printable(string(raw)))
 		keep := line[:min(len(line), max(maxLineSize-c.size, 0))]
 		for len(keep) > 0 && !utf8.Valid(keep) {
 			keep = keep[:len(keep)-1]

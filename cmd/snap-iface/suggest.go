@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"strings"
 
@@ -17,7 +17,7 @@ func suggestFlags(json *bool, opts *suggest.Options) *flag.FlagSet {
 	fs.Func("pair", "connect the `snaps` though the log shows neither touching an object the other created (repeatable)", func(value string) error {
 		a, b, ok := strings.Cut(value, ",")
 		if !ok || a == "" || b == "" || strings.Contains(b, ",") {
-			return fmt.Errorf("want two snap names separated by a comma, such as camera,viewer")
+			return errors.New("want two snap names separated by a comma, such as camera,viewer")
 		}
 		opts.Pairs = append(opts.Pairs, [2]string{a, b})
 		return nil
@@ -47,7 +47,7 @@ func runSuggest(args []string, stdout io.Writer) (int, error) {
 		}
 	} else {
 		for _, line := range r.Lines() {
-			fmt.Fprintln(stdout, line)
+			printf(stdout, "%s\n", line)
 		}
 	}
 	if !r.OK() {

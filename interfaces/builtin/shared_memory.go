@@ -22,6 +22,7 @@ package builtin
 import (
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -146,13 +147,63 @@ func (side sharedMemorySide) readPerm() sharedMemoryAAPerm {
 // glibc's sem_open creates a semaphore under a temporary name, "sem." and 6
 // characters of [A-Za-z0-9], then links it to its own name and unlinks the
 // temporary. AppArmor lets a link grant on its new name, but for "l", only
-// what the target already grants: so the temporary needs every permission
-// that names of semaphores have but "l". The owner qualifier keeps it to the
-// files of the process's own user.
+// what the target already grants, and AppArmor 3 cannot grant the creation
+// of a file without its opening: so the rule grants more than glibc's own
+// file. A snap with it may create, open, read, write, map (for execution
+// too), lock and remove any object directly in /dev/shm named "sem." and 6
+// letters or digits that its fsuid owns ("owner" is about the file's owner,
+// not its creator), whichever process created it; not those of other users,
+// nor other lengths or characters. Each side of a connection that gets the
+// rule has this reach, and two snaps that share no connection but each have
+// the rule can talk through such a name. A narrower pair, "rw" on the
+// temporary and a link rule from it to the semaphore's name, reaches the
+// same: the link moves any object to the name. interfaces/enforce measures
+// both in the kernel. Tools tell the rule apart in a side's rules by it.
+const TemporarySemaphoreRule = `owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" mrwk,`
+
 const sharedMemorySemaphoreAppArmor = `
 # Description: glibc's sem_open creates a semaphore as sem.XXXXXX, then links it to its name.
-owner "/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]" mrwk,
+` + TemporarySemaphoreRule + `
 `
+
+// IsTemporarySemaphoreName reports whether a name in /dev/shm is one that
+// TemporarySemaphoreRule reaches: "sem." and 6 letters or digits.
+func IsTemporarySemaphoreName(name string) bool {
+	random, ok := strings.CutPrefix(name, sharedMemorySemaphorePrefix)
+	if !ok || len(random) != 6 {
+		return false
+	}
+	for _, c := range []byte(random) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// CoversEverySemaphore reports whether a name that the sanitizer accepts
+// matches the file of every semaphore, glibc's temporary names included: it
+// matches "sem." and a character that no such name holds, which only a
+// trailing "*" can match.
+func CoversEverySemaphore(name string) bool {
+	matched, _ := path.Match(name, sharedMemorySemaphorePrefix+"\x00")
+	return matched
+}
+
+// sharedMemorySemaphorePrefix starts the file of every semaphore sem_open
+// makes, before the semaphore's name.
+const sharedMemorySemaphorePrefix = "sem."
+
+// sharedMemoryCoversSemaphore reports whether a name or glob matches the
+// file of some semaphore: "sem." and a name of one character or more.
+func sharedMemoryCoversSemaphore(name string) bool {
+	head, _, glob := strings.Cut(name, "*")
+	if !glob {
+		return len(name) > len(sharedMemorySemaphorePrefix) && strings.HasPrefix(name, sharedMemorySemaphorePrefix)
+	}
+	// The "*" takes the rest of the prefix, or one character of the name.
+	return strings.HasPrefix(head, sharedMemorySemaphorePrefix) || strings.HasPrefix(sharedMemorySemaphorePrefix, head)
+}
 
 // Limits under which the full profiles of both sides compile, whatever the
 // names: within apparmor_parser's 65535 states, in seconds at worst. A glob
@@ -421,8 +472,11 @@ func sharedMemoryPrivate(plug *interfaces.ConnectedPlug) (bool, error) {
 }
 
 // sharedMemorySnippet returns the rules of the slot's names for one side,
-// and whether its "write" names are of semaphores that need
-// sharedMemorySemaphoreAppArmor. A slot whose attributes break the rules,
+// and whether the side can create a semaphore that they declare, which
+// needs sharedMemorySemaphoreAppArmor: a name that covers one is granted
+// read-write (a "write" name, or on the slot's side a "read" name too), and
+// no glob read-write that covers every semaphore ("*", "se*") already
+// grants glibc's temporary names. A slot whose attributes break the rules,
 // as a connection stored unchecked can, gets none, and the reason is
 // logged. It is not an error: snapd keeps the profile on disk when its
 // regeneration fails, bad rules included.
@@ -439,19 +493,21 @@ func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) 
 		}
 	}
 	rules := make([]byte, 0, size)
-	bareGlob := false
-	for _, item := range write {
-		name := item.(string)
-		rules = appendSharedMemoryRule(rules, name, sharedMemoryReadWrite)
-		bareGlob = bareGlob || name == "*"
-		semaphores = semaphores || strings.HasPrefix(name, "sem.")
+	everySemaphore := false
+	grant := func(name string, perm sharedMemoryAAPerm) {
+		rules = appendSharedMemoryRule(rules, name, perm)
+		if perm == sharedMemoryReadWrite {
+			everySemaphore = everySemaphore || CoversEverySemaphore(name)
+			semaphores = semaphores || sharedMemoryCoversSemaphore(name)
+		}
 	}
-	readPerm := side.readPerm()
+	for _, name := range write {
+		grant(name.(string), sharedMemoryReadWrite)
+	}
 	for _, name := range read {
-		rules = appendSharedMemoryRule(rules, name.(string), readPerm)
+		grant(name.(string), side.readPerm())
 	}
-	// A bare "*" already grants glibc's temporary names.
-	return string(rules), semaphores && !bareGlob
+	return string(rules), semaphores && !everySemaphore
 }
 
 // addSharedMemorySnippets adds the slot's rules for one side to spec, and

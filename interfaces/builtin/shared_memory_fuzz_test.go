@@ -2,6 +2,7 @@ package builtin_test
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"regexp/syntax"
 	"strconv"
@@ -35,7 +36,7 @@ func FuzzSharedMemoryName(f *testing.F) {
 		"a b", "a,b", "#", "$", "a(b)|c", "a+b", "...", ".a", "'", "-", "@",
 		"", ".", "..", "a/b", "**", "a?", "[a]", "{a,b}", "^", `"`, `a\`, `a\b`,
 		"@{HOME}", "a\nb", "a\x00", " a", "a\t", "\x7f", "\u0085", "sem.", "sem.*",
-		"a\u202eb", "\u200b", "a\u00a0b", "a*b*c*d*e*f", strings.Repeat("x", 256),
+		"a\u202eb", "\u200b", "a\u00a0b", "a*b*c*d*e*f", strings.Repeat("x", 256), "se*", "*x", "sem",
 	} {
 		f.Add(seed)
 	}
@@ -70,7 +71,7 @@ func FuzzSharedMemoryName(f *testing.F) {
 		}
 		expected := rulesOnly(upstreamRule)
 		objects := []string{name}
-		if strings.HasPrefix(name, "sem.") {
+		if coversSemaphore(name) && !coversTemporaryNames(name) {
 			expected += "\n" + semaphoreRule
 			objects = append(objects, "sem.Ab3xY9")
 		}
@@ -110,8 +111,9 @@ func sharedMemorySemaphoreRule(tb testing.TB, iface interfaces.Interface, plug *
 // side may get rules. An accepted connection must
 // give both sides rules that apparmor_parser compiles and that match all of
 // the slot's names, and only objects directly inside /dev/shm or /run/shm,
-// with glibc's temporary semaphore name exactly when "write" names
-// semaphores and has no bare "*".
+// with glibc's temporary semaphore name exactly when the side can create a
+// semaphore: a name covers one and the side may write it, and no bare "*"
+// the side may write covers the temporary name already.
 func FuzzSharedMemorySlot(f *testing.F) {
 	if _, err := apparmor.ParserPath(); err != nil {
 		f.Fatal(err)
@@ -119,6 +121,9 @@ func FuzzSharedMemorySlot(f *testing.F) {
 	f.Add("students\x00lock-*", "teachers", "", uint8(0), uint16(0), uint8(0))
 	f.Add("fastrtps_*\x00sem.fastrtps_*", "", "", uint8(0), uint16(0), uint8(0))
 	f.Add("*\x00sem.x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("se*\x00*x", "", "", uint8(0), uint16(0), uint8(0))
+	f.Add("a", "sem.y\x00s*", "", uint8(0), uint16(0), uint8(0))
+	f.Add("sem.y", "*", "", uint8(0), uint16(0), uint8(0))
 	f.Add("", "teachers", "x\" rwlkix, /** rwlkix, \"/y", uint8(1), uint16(0), uint8(0))
 	f.Add("", "teachers", "sem.x", uint8(1), uint16(0), uint8(0))
 	f.Add("a", "", "b\x00c*", uint8(2), uint16(0), uint8(0))
@@ -203,19 +208,26 @@ func FuzzSharedMemorySlot(f *testing.F) {
 			t.Fatal(err)
 		}
 		var objects []string
-		semaphores, bareGlob := false, false
+		// For the plug side and the slot side: whether a written name
+		// covers semaphores, and whether one covers glibc's temporary
+		// names already.
+		var semaphores, tempGlob [2]bool
 		for _, attr := range []string{"write", "read"} {
 			value, _ := conn.Slot.Lookup(attr)
 			list, _ := value.([]interface{})
 			for _, item := range list {
 				name := item.(string)
 				objects = append(objects, name)
-				semaphores = semaphores || attr == "write" && strings.HasPrefix(name, "sem.")
-				bareGlob = bareGlob || attr == "write" && name == "*"
+				for side, writes := range []bool{attr == "write", true} {
+					semaphores[side] = semaphores[side] || writes && coversSemaphore(name)
+					tempGlob[side] = tempGlob[side] || writes && coversTemporaryNames(name)
+				}
 			}
 		}
-		semaphores = semaphores && !bareGlob
-		if semaphores {
+		for side := range semaphores {
+			semaphores[side] = semaphores[side] && !tempGlob[side]
+		}
+		if semaphores[0] || semaphores[1] {
 			objects = append(objects, "sem.Ab3xY9")
 		}
 		plugSpec := snapdapparmor.NewSpecification(consumer)
@@ -226,9 +238,9 @@ func FuzzSharedMemorySlot(f *testing.F) {
 		if err := slotSpec.AddConnectedSlot(iface, conn.Plug, conn.Slot); err != nil {
 			t.Fatalf("accepted connection gives no slot rules: %v", err)
 		}
-		for _, rules := range []string{plugSpec.SnippetForTag("snap.consumer.app"), slotSpec.SnippetForTag("snap.provider.app")} {
-			if strings.Contains(rules, semaphoreRule) != semaphores {
-				t.Fatalf("rules %q: semaphore rule expected %v", rules, semaphores)
+		for side, rules := range []string{plugSpec.SnippetForTag("snap.consumer.app"), slotSpec.SnippetForTag("snap.provider.app")} {
+			if strings.Contains(rules, semaphoreRule) != semaphores[side] {
+				t.Fatalf("rules %q: semaphore rule expected %v", rules, semaphores[side])
 			}
 			tree, err := apparmor.ExpressionTree("profile shm-fuzz {\n" + rules + "}\n")
 			if err != nil {
@@ -329,6 +341,31 @@ func sharedMemoryFuzzSnap(tb testing.TB, yaml string) *interfaces.SnapAppSet {
 		tb.Fatal(err)
 	}
 	return set
+}
+
+// coversSemaphore reports whether an accepted name matches the file of a
+// semaphore, "sem." and a name: if it matches one, it matches one of two,
+// the name with each "*" as "a", or "sem.a" and what follows its first "*".
+func coversSemaphore(name string) bool {
+	_, afterGlob, _ := strings.Cut(name, "*")
+	for _, file := range []string{strings.ReplaceAll(name, "*", "a"), "sem.a" + strings.ReplaceAll(afterGlob, "*", "a")} {
+		if matched, _ := path.Match(name, file); matched && len(file) > len("sem.") && strings.HasPrefix(file, "sem.") {
+			return true
+		}
+	}
+	return false
+}
+
+// coversTemporaryNames reports whether an accepted name matches every
+// temporary name of glibc's semaphores: samples of letters and digits
+// that the name does not hold stand for them all.
+func coversTemporaryNames(name string) bool {
+	for _, random := range []string{"Ab3xY9", "zzzzzz", "000000", "QwErTy"} {
+		if matched, _ := path.Match(name, "sem."+random); !matched {
+			return false
+		}
+	}
+	return true
 }
 
 var expressionPerms = regexp.MustCompile(`< 0x[0-9a-f]+>`)

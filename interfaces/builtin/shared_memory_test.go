@@ -664,22 +664,51 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorSemaphores(c *C) {
 	c.Check(sharedMemorySemaphoreAppArmor, testutil.Contains, "\nowner \"/{dev,run}/shm/sem.[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]\" mrwk,\n")
 }
 
-// Only a "write" name of semaphores needs the temporary name, and a bare
-// "*" already grants it.
-func (s *SharedMemoryInterfaceSuite) TestAppArmorNoSemaphores(c *C) {
-	for _, attrs := range []string{
-		"write: [students]",
-		"read: [sem.foo]",
-		`write: ["*", sem.foo]`,
-		"write: [semaphore, xsem.foo]\n    read: [sem.bar]",
+// A side gets the temporary name when it can create a semaphore that the
+// slot declares: a name that covers "sem." and a name, granted read-write.
+// A glob read-write that covers every semaphore, "*" or "se*", already
+// grants it.
+func (s *SharedMemoryInterfaceSuite) TestAppArmorSemaphoreSides(c *C) {
+	for _, t := range []struct {
+		attrs      string
+		plug, slot bool
+	}{
+		{"write: [sem.foo]", true, true},
+		{"write: [\"*x\"]", true, true},
+		{"write: [\"*.lock\"]", true, true},
+		{"write: [sem.a*]", true, true},
+		{"read: [sem.foo]", false, true},
+		{"read: [\"*.lock\"]", false, true},
+		// Globs that cover every semaphore grant glibc's temporary names.
+		{"write: [se*]", false, false},
+		{"write: [s*, sem.foo]", false, false},
+		{"write: [sem*]", false, false},
+		{"write: [sem.*]", false, false},
+		{"write: [\"*.*\"]", false, false},
+		{"write: [sem.foo]\n    read: [sem.*]", true, false},
+		{"write: [a]\n    read: [\"*\"]", false, false},
+		{"write: [sem.foo]\n    read: [\"*\"]", true, false},
+		{"write: [students]", false, false},
+		{"write: [\"*\", sem.foo]", false, false},
+		{"write: [\"*sem\"]", true, true},
+		{"write: [semaphore, xsem.foo, sem., x*, a*b, sex*, sem]", false, false},
 	} {
-		slot, _ := s.sanitizedSlot(c, sharedMemoryProviderWith(attrs), nil, "shmem")
+		slot, _ := s.sanitizedSlot(c, sharedMemoryProviderWith(t.attrs), nil, "shmem")
 		plugSpec := apparmor.NewSpecification(s.plug.AppSet())
 		c.Assert(plugSpec.AddConnectedPlug(s.iface, s.plug, slot), IsNil)
-		c.Check(plugSpec.SnippetForTag("snap.consumer.app"), Not(testutil.Contains), "sem.[", Commentf(attrs))
+		c.Check(strings.Contains(plugSpec.SnippetForTag("snap.consumer.app"), TemporarySemaphoreRule), Equals, t.plug, Commentf("plug: %s", t.attrs))
 		slotSpec := apparmor.NewSpecification(slot.AppSet())
 		c.Assert(slotSpec.AddConnectedSlot(s.iface, s.plug, slot), IsNil)
-		c.Check(slotSpec.SnippetForTag("snap.provider.app"), Not(testutil.Contains), "sem.[", Commentf(attrs))
+		c.Check(strings.Contains(slotSpec.SnippetForTag("snap.provider.app"), TemporarySemaphoreRule), Equals, t.slot, Commentf("slot: %s", t.attrs))
+	}
+}
+
+func (s *SharedMemoryInterfaceSuite) TestIsTemporarySemaphoreName(c *C) {
+	for _, name := range []string{"sem.Ab3xY9", "sem.mutex1", "sem.000000"} {
+		c.Check(IsTemporarySemaphoreName(name), Equals, true, Commentf(name))
+	}
+	for _, name := range []string{"sem.mutex", "sem.mutex12", "sem.mut_x1", "sem.abcdé", "Ab3xY9", "xsem.Ab3xY9", "sem.ab/cde", ""} {
+		c.Check(IsTemporarySemaphoreName(name), Equals, false, Commentf(name))
 	}
 }
 

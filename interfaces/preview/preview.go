@@ -254,6 +254,7 @@ func rules(set *interfaces.SnapAppSet, add func(*snapdapparmor.Specification, *s
 		snippet := aa.SnippetForTag(tag)
 		r.AppArmor = append(r.AppArmor, Snippet{Tag: tag, Snippet: snippet})
 		snippets = append(snippets, snippet)
+		r.TemporarySemaphores = r.TemporarySemaphores || strings.Contains(snippet, builtin.TemporarySemaphoreRule)
 	}
 	r.Permissions = apparmor.PermissionsIn(snippets)
 	var fstab bytes.Buffer

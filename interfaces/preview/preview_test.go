@@ -2,6 +2,7 @@ package preview_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	. "gopkg.in/check.v1"
@@ -54,6 +55,27 @@ func (s *previewSuite) TestConnect(c *C) {
 	c.Check(r.SlotRules.AppArmor[0].Tag, Equals, "snap.provider.server")
 	c.Check(r.PlugRules.MountProfile, Equals, "")
 	c.Check(r.Check, IsNil)
+}
+
+// The rule for glibc's temporary semaphore names is told apart on each
+// side that gets it: both for a "write" semaphore, the slot's alone for a
+// "read" one.
+func (s *previewSuite) TestConnectTemporarySemaphores(c *C) {
+	c.Check(strings.Count(consumerYAML+providerYAML, "sem."), Equals, 0)
+	for _, t := range []struct {
+		attrs      string
+		plug, slot bool
+	}{
+		{"write: [students], read: [teachers]", false, false},
+		{"write: [sem.lock]", true, true},
+		{"write: [students], read: [sem.ready]", false, true},
+	} {
+		provider := strings.Replace(providerYAML, "write: [students], read: [teachers]", t.attrs, 1)
+		r, err := preview.Connect(parse(c, consumerYAML), "", parse(c, provider), "", preview.Options{})
+		c.Assert(err, IsNil)
+		c.Check(r.PlugRules.TemporarySemaphores, Equals, t.plug, Commentf(t.attrs))
+		c.Check(r.SlotRules.TemporarySemaphores, Equals, t.slot, Commentf(t.attrs))
+	}
 }
 
 // A private plug gets its own /dev/shm from the system slot: a mount

@@ -67,7 +67,12 @@ type Rules struct {
 	AppArmor []Snippet `json:"apparmor"`
 	// Permissions spells out each AppArmor permission set in the rules.
 	Permissions map[string]string `json:"permissions"`
-	UpdateNS    []string          `json:"update_ns"`
+	// TemporarySemaphores is true when the rules hold
+	// builtin.TemporarySemaphoreRule, for glibc's temporary semaphore
+	// names: it reaches every object in /dev/shm named "sem." and 6
+	// letters or digits that the app's user owns, whoever created it.
+	TemporarySemaphores bool     `json:"temporary_semaphores"`
+	UpdateNS            []string `json:"update_ns"`
 	// MountProfile holds fstab lines, "" when there are none.
 	MountProfile string `json:"mount_profile"`
 }

@@ -3,6 +3,8 @@ package review
 import (
 	"fmt"
 	"strings"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 )
 
 // Objects that belong to other snaps: their private directories and files,
@@ -65,6 +67,12 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 			if check, message := misreadName(name); check != "" {
 				add(check, attr, name, message)
 			}
+			switch {
+			case builtin.IsTemporarySemaphoreName(name):
+				add(TemporarySemaphoreName, attr, name, temporarySemaphoreName)
+			case name != "*" && builtin.CoversEverySemaphore(name):
+				add(EverySemaphore, attr, name, everySemaphore)
+			}
 			if attr == "read" && strings.HasPrefix(name, semaphorePrefix) {
 				add(ReadOnlySemaphore, attr, name, `names semaphores, which sem_open opens read-write: move it to "write"`)
 			}
@@ -83,6 +91,16 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 	}
 	return warnings
 }
+
+// What the rule for glibc's temporary semaphore names, sem. and 6 letters
+// or digits, exposes of a slot's semaphores.
+const (
+	temporarySemaphoreName = "is named like glibc's temporary semaphores, sem. and 6 letters or digits: " +
+		"every snap running as the same user with the rule for them (a connection to a slot that writes semaphores) " +
+		"reaches it, connected to this slot or not; give it a name of another length, or with a character that is not a letter or digit"
+	everySemaphore = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', " +
+		"and the temporary files glibc creates for any semaphore"
+)
 
 // pathNameMessage says that names are relative to /dev/shm, and which name
 // to write for a path in it.

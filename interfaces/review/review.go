@@ -64,6 +64,12 @@ const (
 	// ReadOnlySemaphore: a semaphore under "read", which sem_open cannot
 	// open: it opens semaphores read-write.
 	ReadOnlySemaphore Check = "read-only-semaphore"
+	// TemporarySemaphoreName: a semaphore whose file, "sem." and 6
+	// letters or digits, is also a name of glibc's temporary semaphores,
+	// which every snap with the rule for them reaches.
+	TemporarySemaphoreName Check = "temporary-semaphore-name"
+	// EverySemaphore: a glob but a bare "*" that covers every semaphore.
+	EverySemaphore Check = "every-semaphore"
 	// UnmatchedPlug: a plug whose identifier no slot under review has.
 	UnmatchedPlug Check = "unmatched-plug"
 )

@@ -60,6 +60,13 @@ func reviewFiles(t testing.TB, files []file) []string {
 	return lines
 }
 
+// The messages of the checks on semaphores and the rule for glibc's
+// temporary names.
+const (
+	temporary = "is named like glibc's temporary semaphores, sem. and 6 letters or digits: every snap running as the same user with the rule for them (a connection to a slot that writes semaphores) reaches it, connected to this slot or not; give it a name of another length, or with a character that is not a letter or digit"
+	every     = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', and the temporary files glibc creates for any semaphore"
+)
+
 func TestSnaps(t *testing.T) {
 	for _, tc := range []struct {
 		summary string
@@ -106,9 +113,28 @@ func TestSnaps(t *testing.T) {
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "snap.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "s*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "s*" ` + every,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*.data" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.snap.other.lock" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" ` + every,
+		},
+	}, {
+		summary: "semaphores named like glibc's temporary ones; globs that cover every semaphore or some",
+		files:   []file{{"snap.yaml", slotYaml("    write: [sem.mutex1, sem.Mutex, sem.mutex12, sem.mut_x1, \"se*\", \"sem*\", \"*.*\", \"sem.a*\", \"*m\", \"s*.*m\"]\n    read: [sem.ready1]\n")}},
+		want: []string{
+			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.mutex1" ` + temporary,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "se*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "se*" ` + every,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "sem*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "sem*" ` + every,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*.*" ` + every,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*m" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "s*.*m" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" ` + temporary,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" names semaphores, which sem_open opens read-write: move it to "write"`,
+			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" is not read-only: the plug can write it through "write" entry "se*"`,
 		},
 	}, {
 		summary: "names that snapd accepts but that read other than they grant",

@@ -4,8 +4,11 @@
 // snap.<instance>, objects snap.<instance>.* and semaphores
 // sem.snap.<instance>.*), measured in allocated bytes. An entry named like
 // these whose instance name is not valid belongs to no snap, and is reported
-// with its size. Other entries are not looked at. It also reads which snap
-// instances a host has installed.
+// with its size. It reports objects named like glibc's temporary semaphores,
+// "sem." and 6 letters or digits, that no installed snap's slot declares:
+// the rule for those names (builtin.TemporarySemaphoreRule) exposes them to
+// every snap that has it and runs as their owner. Other entries are not
+// looked at. It also reads which snap instances a host has installed.
 //
 // Every file is reached from the descriptor of the host's root by openat,
 // without following a symlink, so that nothing outside the root is read.
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -24,6 +28,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/snapcore/snapd/snap"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // privateDirMode is the mode of a snap's private /dev/shm directory.
@@ -131,8 +138,10 @@ type audit struct {
 	// unknown, and then nothing is reported as left behind.
 	installed map[string]bool
 	// seen are the inodes measured, so that hard links count once.
-	seen   map[inode]bool
-	report Report
+	seen map[inode]bool
+	// declared are the names and globs of the installed snaps' slots.
+	declared []string
+	report   Report
 }
 
 // Audit inspects the entries of ROOT/dev/shm named like a snap's. installed
@@ -140,7 +149,7 @@ type audit struct {
 // not looked for. A symlinked ROOT/dev or ROOT/dev/shm is a finding, and is
 // not followed.
 func (r *Root) Audit(installed map[string]bool) (*Report, error) {
-	a := &audit{root: r, installed: installed, seen: map[inode]bool{}}
+	a := &audit{root: r, installed: installed, seen: map[inode]bool{}, declared: r.declaredNames(installed)}
 	a.report.Dir = filepath.Join(r.path, "dev/shm")
 	if err := a.inspect(); err != nil {
 		return nil, err
@@ -170,6 +179,10 @@ func (a *audit) inspect() error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if builtin.IsTemporarySemaphoreName(name) {
+			a.temporarySemaphore(shmFd, name)
+			continue
+		}
 		owner, private, ok := shmOwner(name)
 		if !ok {
 			continue
@@ -204,6 +217,91 @@ func (a *audit) inspect() error {
 		a.add(path, "%s; %d bytes allocated in %d files", unowned, size, files)
 	}
 	return nil
+}
+
+// temporarySemaphore reports an object named like glibc's temporary
+// semaphores that no installed snap's slot declares.
+func (a *audit) temporarySemaphore(shmFd int, name string) {
+	for _, glob := range a.declared {
+		if matched, _ := path.Match(glob, name); matched {
+			return
+		}
+	}
+	entry := filepath.Join("dev/shm", name)
+	var st unix.Stat_t
+	if err := unix.Fstatat(shmFd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		a.add(entry, "cannot inspect: %v", err)
+		return
+	}
+	a.add(entry, "named like glibc's temporary semaphores and declared by no installed snap's slot: "+
+		"every snap running as its owner, uid %d, with the rule for those names (a connection to a slot that writes semaphores) "+
+		"can open, read, write, map, lock and remove it", st.Uid)
+}
+
+// maxSnapYAMLSize is the most of a snap.yaml that declaredNames reads.
+const maxSnapYAMLSize = 1 << 20
+
+// declaredNames returns the "read" and "write" names of the shared-memory
+// slots of the installed snaps that the sanitizer accepts, as their current
+// revision's meta/snap.yaml declares them. A snap whose snap.yaml cannot be
+// read declares none.
+func (r *Root) declaredNames(installed map[string]bool) []string {
+	var names []string
+	for instance := range installed {
+		data, err := r.readSnapYAML(instance)
+		if err != nil {
+			continue
+		}
+		info, err := system.ParseSnapYAML(data)
+		if err != nil {
+			continue
+		}
+		// A slot the sanitizer rejects grants nothing.
+		builtin.SanitizePlugsSlots(info)
+		for _, slot := range info.Slots {
+			if slot.Interface != "shared-memory" {
+				continue
+			}
+			for _, attr := range []string{"write", "read"} {
+				list, _ := slot.Attrs[attr].([]interface{})
+				for _, item := range list {
+					if name, ok := item.(string); ok {
+						names = append(names, name)
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// readSnapYAML reads SNAP_MOUNT_DIR/<instance>/current/meta/snap.yaml,
+// following only the "current" symlink, to a revision beside it.
+func (r *Root) readSnapYAML(instance string) ([]byte, error) {
+	for _, dir := range snapMountDirs {
+		fd, err := openPath(r.fd, dir+"/"+instance)
+		if err != nil {
+			continue
+		}
+		defer unix.Close(fd)
+		revision, err := readlinkAt(fd, "current")
+		if err != nil || strings.Contains(revision, "/") || revision == ".." {
+			return nil, fmt.Errorf("cannot read the current revision of %q", instance)
+		}
+		metaFd, err := openPath(fd, revision+"/meta")
+		if err != nil {
+			return nil, err
+		}
+		defer unix.Close(metaFd)
+		file, err := unix.Openat(metaFd, "snap.yaml", unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, err
+		}
+		f := os.NewFile(uintptr(file), "snap.yaml")
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, maxSnapYAMLSize))
+	}
+	return nil, ErrNoSnapMountDir
 }
 
 // openChecked opens the directory name (path from the root) in dirFd

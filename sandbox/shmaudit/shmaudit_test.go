@@ -317,3 +317,56 @@ func TestAuditNotSnapNames(t *testing.T) {
 		}
 	}
 }
+
+// installSnapYAML installs a snap whose current revision has snap.yaml.
+func installSnapYAML(t *testing.T, root, name, yaml string) {
+	t.Helper()
+	installSnaps(t, root, name)
+	if err := os.MkdirAll(filepath.Join(root, "snap", name, "x1", "meta"), 0755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "snap", name, "x1", "meta", "snap.yaml"), []byte(yaml), 0644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Objects named like glibc's temporary semaphores, sem. and 6 letters or
+// digits, are reported with their owner unless an installed snap's slot
+// that the sanitizer accepts declares them.
+func TestAuditTemporarySemaphores(t *testing.T) {
+	root := t.TempDir()
+	shm := filepath.Join(root, "dev/shm")
+	mkdir(t, shm, os.ModeSticky|0777)
+	installSnapYAML(t, root, "announcer", "name: announcer\nversion: 1\nslots:\n  shm: {interface: shared-memory, read: [sem.ready1]}\n")
+	installSnapYAML(t, root, "camera", "name: camera\nversion: 1\nslots:\n  shm: {interface: shared-memory, write: [\"sem.frame*\"]}\n")
+	installSnapYAML(t, root, "broken", "name: broken\nversion: 1\nslots:\n  shm: {interface: shared-memory, write: [sem.abcdef, \"a\\\\b\"]}\n")
+	for _, name := range []string{"sem.mutex1", "sem.Xy34Zw", "sem.ready1", "sem.frame1", "sem.abcdef", "sem.gone12", "sem.mutex", "sem.mutex12", "sem.mut_x1", "mutex1"} {
+		writeFile(t, filepath.Join(shm, name), 32)
+	}
+	if err := os.Chown(filepath.Join(shm, "sem.Xy34Zw"), 1000, 1000); err != nil {
+		t.Fatalf("shmaudit tests run as root, to give a file away: %v", err)
+	}
+	const exposed = "named like glibc's temporary semaphores and declared by no installed snap's slot: every snap running as its owner, uid %d, with the rule for those names (a connection to a slot that writes semaphores) can open, read, write, map, lock and remove it"
+	want := []string{
+		`"ROOT/dev/shm/sem.Xy34Zw": ` + fmt.Sprintf(exposed, 1000),
+		`"ROOT/dev/shm/sem.abcdef": ` + fmt.Sprintf(exposed, 0),
+		`"ROOT/dev/shm/sem.gone12": ` + fmt.Sprintf(exposed, 0),
+		`"ROOT/dev/shm/sem.mutex1": ` + fmt.Sprintf(exposed, 0),
+	}
+	r, err := shmaudit.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	installedSnaps, err := r.InstalledSnaps()
+	if err != nil || len(installedSnaps) != 3 {
+		t.Fatalf("installed %v, error %v; want announcer, camera and broken", installedSnaps, err)
+	}
+	if got := audit(t, root, installedSnaps); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// With the installed snaps unknown, no declaration is known either.
+	if got := audit(t, root, nil); len(got) != 6 {
+		t.Errorf("installed snaps unknown: findings\n%s\nwant the 6 objects", strings.Join(got, "\n"))
+	}
+}

@@ -10,6 +10,7 @@
  *   shm-map NAME          shm_open(O_RDWR), mmap(PROT_WRITE, MAP_SHARED), write
  *   shm-map-ro NAME       shm_open(O_RDONLY), mmap(PROT_READ, MAP_SHARED), read
  *   shm-lock NAME         shm_open(O_RDWR), then a write lock (fcntl F_SETLK)
+ *   shm-exec NAME         shm_open(O_RDONLY), then mmap(PROT_EXEC, MAP_SHARED)
  *   shm-unlink NAME       shm_unlink
  *   sem-create NAME       sem_open(O_CREAT|O_EXCL, 0666, 0)
  *   sem-open NAME         sem_open of an existing semaphore
@@ -74,6 +75,8 @@ static int op(int argc, char **argv)
 		struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 		return (fd = shm_rw(arg)) < 0 ? -1 : fcntl(fd, F_SETLK, &lock);
 	}
+	if (!strcmp(cmd, "shm-exec") && argc == 3)
+		return (fd = shm_open(arg, O_RDONLY, 0)) < 0 || mmap(NULL, SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0;
 	if (!strcmp(cmd, "shm-unlink") && argc == 3)
 		return shm_unlink(arg);
 	if (!strcmp(cmd, "sem-create") && argc == 3)
