@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -20,6 +19,13 @@ const Version = "2.64"
 
 // snapdModule is the pinned snapd module, as go.mod requires it.
 const snapdModule = "github.com/snapcore/snapd"
+
+// Toolchain is the Go that builds snapd: a release of the time of snapd
+// 2.64, from the module proxy. Go 1.25 and later read /proc/self/mountinfo
+// as each program starts, for cgroup-aware GOMAXPROCS, which snap-exec's
+// and snap-update-ns's profiles do not allow: a newer Go would add
+// denials that snapd 2.64 as released does not cause.
+const Toolchain = "go1.22.12"
 
 // buildRecipe changes whenever the way the programs are built changes, so
 // that a cache of an older recipe is not used.
@@ -72,7 +78,8 @@ type Tools struct {
 	Dir string
 }
 
-// Programs are what Build makes, by their path under Tools.Dir.
+// Programs are what Build makes, by their path under Tools.Dir; info
+// holds the version, which snapd reads from its carrier snap.
 var Programs = []string{
 	"usr/bin/snap",
 	"usr/lib/snapd/snapd",
@@ -83,10 +90,11 @@ var Programs = []string{
 	"usr/lib/snapd/snap-confine",
 	"usr/lib/snapd/snap-discard-ns",
 	"etc/apparmor.d/usr.lib.snapd.snap-confine",
+	"usr/lib/snapd/info",
 }
 
-// Build builds snapd's programs from src, or returns them from the cache
-// when the same tree, patches and Go have built them before. The cache is
+// Build builds snapd's programs from src with Toolchain, or returns them
+// from the cache when the same tree, patches and Go have built them before. The cache is
 // under the user's cache directory (snapd-shm/realsnapd).
 func Build(src Source) (*Tools, error) {
 	if err := CheckPackages(); err != nil {
@@ -150,7 +158,7 @@ func CheckPackages() error {
 
 func cacheKey(src Source) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "recipe %s\ngo %s\ntree %s\n", buildRecipe, runtime.Version(), src.Tree)
+	fmt.Fprintf(h, "recipe %s\ngo %s\ntree %s\n", buildRecipe, Toolchain, src.Tree)
 	for _, patch := range src.Patches {
 		data, err := os.ReadFile(patch)
 		if err != nil {
@@ -205,7 +213,7 @@ func build(src Source, tree, out string) error {
 		if b.static {
 			ldflags += " -extldflags -static"
 		}
-		env := []string{"GOFLAGS=-mod=mod", "CGO_ENABLED=0"}
+		env := []string{"GOFLAGS=-mod=mod", "CGO_ENABLED=0", "GOTOOLCHAIN=" + Toolchain}
 		if b.cgo {
 			env[1] = "CGO_ENABLED=1"
 		}
@@ -213,6 +221,9 @@ func build(src Source, tree, out string) error {
 		if err := run(tree, env, "go", args...); err != nil {
 			return err
 		}
+	}
+	if err := os.WriteFile(filepath.Join(libexec, "info"), []byte("VERSION="+Version+"\n"), 0644); err != nil {
+		return err
 	}
 	return buildSnapConfine(tree, out)
 }

@@ -367,6 +367,8 @@ cat >$S/realsnapd.target <<EOF
 [Unit]
 Description=snapd under test
 Wants=snapd.socket snapd.service realsnapd-run.service
+# snapd reloads udev's rules when it sets up a snap.
+Wants=systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-udevd.service
 EOF
 cat >$S/snapd.socket <<EOF
 [Unit]
@@ -382,7 +384,7 @@ cat >$S/snapd.service <<EOF
 Description=snapd
 DefaultDependencies=no
 Requires=snapd.socket
-After=snapd.socket
+After=snapd.socket systemd-udevd.service
 [Service]
 Environment=SNAP_REEXEC=0 SNAPD_DEBUG=1 SNAPD_STANDBY_WAIT=24h
 ExecStartPre=/sbin/apparmor_parser --replace /etc/apparmor.d/usr.lib.snapd.snap-confine

@@ -52,7 +52,7 @@ func (s *systemSuite) TestInstallConnectRunDeny(c *C) {
 	c.Check(strings.Count(result.Output, "frame-1\n"), Equals, 2, Commentf("%s", result.Output))
 	c.Check(result.Output, Matches, `(?s).*shared-memory +shm-plug:frames +shm-slot:frames +manual.*`)
 	c.Check(result.Changes, Matches, `(?s).*Connect shm-plug:frames to shm-slot:frames.*`)
-	c.Check(result.Profiles["snap.shm-plug.cmd"], Matches, `(?s).*"/\{dev,run\}/shm/frames" rwk,.*`)
+	c.Check(result.Profiles["snap.shm-plug.cmd"], Matches, `(?s).*\n"/\{dev,run\}/shm/frames" mrwlk,\n.*`)
 
 	var denied []string
 	for _, d := range result.Denials {

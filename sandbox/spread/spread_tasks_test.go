@@ -16,9 +16,15 @@ import (
 // snapshot is snapd master's tree, as the upstream series applies to it.
 var snapshot = filepath.Join("..", "..", "..", "shared", "upstream", "snapd-master-bee548f7.tar.xz")
 
-// series264 is the upstream series for snapd 2.64, whose spread tasks
-// run against snapd 2.64 built with and without it.
-var series264 = filepath.Join("..", "..", "upstream", "patches-2.64")
+// upstream holds the contribution: each spread task it proposes, in a
+// patch series of its own, tests the fix of another series, or snapd as it
+// is when it has none.
+var upstream = filepath.Join("..", "..", "upstream")
+
+var proposals = []struct{ tests, fix string }{
+	{"security/spread", "security/patches-2.64"},
+	{"pr-semaphore-spread", ""},
+}
 
 func unpacked(t *testing.T) *spread.Tree {
 	tarball := snapshot
@@ -68,30 +74,38 @@ func run(t *testing.T, tools *realsnapd.Tools, tree *spread.Tree, tasks []*sprea
 }
 
 func seriesPatches(t *testing.T, dir string) []string {
-	patches, err := filepath.Glob(filepath.Join(dir, "*.patch"))
+	patches, err := filepath.Glob(filepath.Join(upstream, dir, "*.patch"))
 	if err != nil || len(patches) == 0 {
-		t.Fatalf("no patches in %s", dir)
+		t.Fatalf("no patches in %s", filepath.Join(upstream, dir))
 	}
 	return patches
 }
 
-// TestSnapdSharedMemoryTasks runs snapd's own shared-memory tasks against
-// unpatched snapd 2.64, and the tasks the series proposes: snapd's pass,
-// the proposed ones fail.
-func TestSnapdSharedMemoryTasks(t *testing.T) {
+// TestSharedMemoryTasks runs, against unpatched snapd 2.64, snapd's own
+// shared-memory tasks and the tasks the contribution proposes: snapd's
+// pass, a proposed task passes when it tests snapd as it is and fails
+// when it tests a fix.
+func TestSharedMemoryTasks(t *testing.T) {
 	tree := unpacked(t)
 	own, err := tree.Tasks("main/interfaces-shared-memory*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	proposed := proposedTasks(t, tree)
-	outcomes := run(t, build(t, nil), tree, append(own, proposed...))
-	for i, o := range outcomes {
-		if i < len(own) && !o.Passed {
-			t.Errorf("snapd's %s fails on unpatched snapd 2.64: %s\n%s", o.Task, o.Failure, o.Output)
+	tasks := own
+	wantPass := map[string]bool{}
+	for _, task := range own {
+		wantPass[task.Name] = true
+	}
+	for _, p := range proposals {
+		proposed := proposedTasks(t, tree, p.tests)
+		for _, task := range proposed {
+			wantPass[task.Name] = p.fix == ""
 		}
-		if i >= len(own) && o.Passed {
-			t.Errorf("the proposed %s passes on unpatched snapd 2.64: it does not test the change", o.Task)
+		tasks = append(tasks, proposed...)
+	}
+	for _, o := range run(t, build(t, nil), tree, tasks) {
+		if o.Passed != wantPass[o.Task] {
+			t.Errorf("%s on unpatched snapd 2.64: passed %v, want %v: %s\n%s", o.Task, o.Passed, wantPass[o.Task], o.Failure, o.Output)
 		}
 		if len(o.Ran) == 0 {
 			t.Errorf("%s ran no command of execute", o.Task)
@@ -99,21 +113,25 @@ func TestSnapdSharedMemoryTasks(t *testing.T) {
 	}
 }
 
-// TestProposedTasks runs the proposed tasks against snapd 2.64 with the
-// series applied: each passes.
-func TestProposedTasks(t *testing.T) {
-	tree := unpacked(t)
-	proposed := proposedTasks(t, tree)
-	outcomes := run(t, build(t, seriesPatches(t, series264)), tree, proposed)
-	for _, o := range outcomes {
-		if !o.Passed {
-			t.Errorf("the proposed %s fails on snapd 2.64 with the series: %s\n%s", o.Task, o.Failure, o.Output)
+// TestProposedTasksWithFixes runs each proposed task that tests a fix
+// against snapd 2.64 with that fix: each passes.
+func TestProposedTasksWithFixes(t *testing.T) {
+	for _, p := range proposals {
+		if p.fix == "" {
+			continue
+		}
+		tree := unpacked(t)
+		tasks := proposedTasks(t, tree, p.tests)
+		for _, o := range run(t, build(t, seriesPatches(t, p.fix)), tree, tasks) {
+			if !o.Passed {
+				t.Errorf("%s fails on snapd 2.64 with %s: %s\n%s", o.Task, p.fix, o.Failure, o.Output)
+			}
 		}
 	}
 }
 
-func proposedTasks(t *testing.T, tree *spread.Tree) []*spread.Task {
-	names, err := tree.ApplyTests(seriesPatches(t, series264))
+func proposedTasks(t *testing.T, tree *spread.Tree, dir string) []*spread.Task {
+	names, err := tree.ApplyTests(seriesPatches(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +144,7 @@ func proposedTasks(t *testing.T, tree *spread.Tree) []*spread.Task {
 		tasks = append(tasks, found...)
 	}
 	if len(tasks) == 0 {
-		t.Fatalf("the series adds no spread task")
+		t.Fatalf("%s adds no spread task", dir)
 	}
 	return tasks
 }
-
