@@ -1,5 +1,5 @@
 # snapd-shm: every target is phony; `make help` lists them.
-.PHONY: help apparmor-parser user-mode-linux install run test check fuzz upstream-check bench audit-hook-attrs
+.PHONY: help apparmor-parser user-mode-linux snapd-packages install run test spread check fuzz upstream-check bench audit-hook-attrs
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10m
@@ -49,10 +49,21 @@ user-mode-linux: ## install what the kernel tests run if missing: Debian's user-
 	@/usr/bin/python3 -c 'import LibAppArmor' 2>/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-libapparmor; }
 
-# The kernel tests boot User-mode Linux twice in interfaces/enforce: on a
-# loaded machine they outlast go test's default 10 minutes.
-test: apparmor-parser user-mode-linux ## run every test; the mount namespace and kernel tests need root
+# What building snapd from the module and booting it need: see
+# sandbox/realsnapd.
+SNAPD_PACKAGES := $(shell cat sandbox/realsnapd/packages.txt)
+
+snapd-packages: ## install the Debian packages that building snapd and booting it in the kernel need, if missing
+	@missing=$$(for p in $(SNAPD_PACKAGES); do dpkg-query -W -f '$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || echo $$p; done); \
+	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+
+# The kernel tests boot User-mode Linux several times, snapd in it once:
+# on a loaded machine they outlast go test's default 10 minutes.
+test: apparmor-parser user-mode-linux snapd-packages ## run every test; the mount namespace and kernel tests need root
 	go test -count=1 -timeout 60m ./...
+
+spread: apparmor-parser user-mode-linux snapd-packages ## boot snapd 2.64 in the kernel and run the shared-memory spread tasks, with and without the series
+	go test -count=1 -tags spread -timeout 80m -v ./sandbox/spread/ -run 'Tasks'
 
 check: ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "not gofmt'ed: $$unformatted"; exit 1; fi

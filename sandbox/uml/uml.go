@@ -98,8 +98,7 @@ type Report struct {
 // does not boot, when AppArmor is not enabled in it, or when
 // apparmor_parser rejects a profile.
 func Run(batches []Batch) (*Report, error) {
-	kernel, err := KernelPath()
-	if err != nil {
+	if _, err := KernelPath(); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "snapd-shm-uml-")
@@ -114,14 +113,26 @@ func Run(batches []Batch) (*Report, error) {
 	if err := writeBatches(dir, batches); err != nil {
 		return nil, err
 	}
-	xstate, err := buildXstate(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := boot(kernel, xstate, dir, timeout(batches)); err != nil {
+	if err := Boot(dir, "512M", timeout(batches)); err != nil {
 		return nil, err
 	}
 	return readReport(dir, batches)
+}
+
+// Boot runs the kernel with dir/init.sh as PID 1, memory as its RAM and dir
+// as its exchange directory, until it powers off or limit passes. init.sh
+// writes dir/done when it has finished; without it, Boot fails with the
+// last lines of dir/init.log and of the console.
+func Boot(dir, memory string, limit time.Duration) error {
+	kernel, err := KernelPath()
+	if err != nil {
+		return err
+	}
+	xstate, err := buildXstate(dir)
+	if err != nil {
+		return err
+	}
+	return boot(kernel, xstate, dir, memory, limit)
 }
 
 // timeout bounds a whole run, so that a kernel that hangs cannot hang the
@@ -134,18 +145,18 @@ func timeout(batches []Batch) time.Duration {
 	return d
 }
 
-// boot runs the kernel, with xstate preloaded, and the generated init, and
+// boot runs the kernel, with xstate preloaded, and dir's init.sh, and
 // waits until it powers off. linux.uml starts a host process per kernel
 // thread and user process, all in one process group, which is killed
 // whatever happens.
-func boot(kernel, xstate, dir string, limit time.Duration) error {
+func boot(kernel, xstate, dir, memory string, limit time.Duration) error {
 	console, err := os.Create(filepath.Join(dir, "console.log"))
 	if err != nil {
 		return fmt.Errorf("cannot create console log: %v", err)
 	}
 	defer console.Close()
 	cmd := exec.Command(kernel,
-		"mem=512M", "rootfstype=hostfs", "rootflags=/", "rw",
+		"mem="+memory, "rootfstype=hostfs", "rootflags=/", "rw",
 		"init="+filepath.Join(dir, "init.sh"),
 		"lsm=apparmor", "apparmor=1", "security=apparmor",
 		"log_buf_len=4M", "con=null", "con0=fd:0,fd:1")
