@@ -65,7 +65,9 @@ func (t *Tree) ApplyTests(patches []string) ([]string, error) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("cannot apply the tests of %s: %v: %s", filepath.Base(patch), err, strings.TrimSpace(string(out)))
 		}
-		out, err := exec.Command("git", "apply", "--numstat", "-p1", "--include=tests/*", abs).Output()
+		stat := exec.Command("git", "apply", "--numstat", "-p1", "--include=tests/*", abs)
+		stat.Dir = t.Dir
+		out, err := stat.Output()
 		if err != nil {
 			return nil, fmt.Errorf("cannot list the files of %s: %v", filepath.Base(patch), err)
 		}
