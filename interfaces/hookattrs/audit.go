@@ -22,6 +22,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
 
 // Outcome is what snapd does with one case.
@@ -455,7 +456,7 @@ func differs(a, b Output) bool {
 // "backend: line".
 func added(base, got Output) []string {
 	var lines []string
-	for _, name := range sortedKeys(got) {
+	for _, name := range keys.Sorted(got) {
 		had := make(map[string]bool)
 		for _, line := range strings.Split(base[name], "\n") {
 			had[line] = true

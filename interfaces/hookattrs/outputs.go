@@ -2,7 +2,6 @@ package hookattrs
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/snapcore/snapd/interfaces"
@@ -15,6 +14,8 @@ import (
 	"github.com/snapcore/snapd/interfaces/systemd"
 	"github.com/snapcore/snapd/interfaces/udev"
 	"github.com/snapcore/snapd/osutil"
+
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
 
 // Output is what snapd's backends generate for both sides of one
@@ -94,12 +95,12 @@ func specifications(appSet *interfaces.SnapAppSet) []specification {
 			return fstab(mnt.MountEntries()) + fstab(mnt.UserMountEntries())
 		}},
 		{"kmod", &km, func() string {
-			return lines(sortedKeys(km.Modules())) + fmt.Sprint(km.ModuleOptions()) + lines(km.DisallowedModules())
+			return lines(keys.Sorted(km.Modules())) + fmt.Sprint(km.ModuleOptions()) + lines(km.DisallowedModules())
 		}},
 		{"systemd", &sd, func() string {
 			var b strings.Builder
 			services := sd.Services()
-			for _, name := range sortedKeys(services) {
+			for _, name := range keys.Sorted(services) {
 				fmt.Fprintf(&b, "%s:\n%s", name, services[name])
 			}
 			return b.String()
@@ -107,7 +108,7 @@ func specifications(appSet *interfaces.SnapAppSet) []specification {
 		{"polkit", &pk, func() string {
 			var b strings.Builder
 			policies := pk.Policies()
-			for _, name := range sortedKeys(policies) {
+			for _, name := range keys.Sorted(policies) {
 				fmt.Fprintf(&b, "%s:\n%s\n", name, policies[name])
 			}
 			return b.String()
@@ -142,15 +143,6 @@ func lines(items []string) string {
 		return ""
 	}
 	return strings.Join(items, "\n") + "\n"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func fstab(entries []osutil.MountEntry) string {

@@ -7,6 +7,8 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
 
 // UnknownInterface: a plug or slot of an interface the registry does not
@@ -66,10 +68,10 @@ func interfaceTypos(info *snap.Info) []Finding {
 				Message: fmt.Sprintf("is not an interface snapd has: did you mean %q?", meant)})
 		}
 	}
-	for _, name := range sortedKeys(info.Plugs) {
+	for _, name := range keys.Sorted(info.Plugs) {
 		check("plug", name, info.Plugs[name].Interface)
 	}
-	for _, name := range sortedKeys(info.Slots) {
+	for _, name := range keys.Sorted(info.Slots) {
 		check("slot", name, info.Slots[name].Interface)
 	}
 	return findings
@@ -79,7 +81,7 @@ func interfaceTypos(info *snap.Info) []Finding {
 // attribute was meant when its name is near a known one, and what follows.
 func unknownAttribute(kind, name, attr string, known map[string]bool) string {
 	const ignored = "is unknown to the shared-memory interface: it is ignored"
-	meant, ok := nearest(attr, sortedKeys(known))
+	meant, ok := nearest(attr, keys.Sorted(known))
 	if !ok {
 		return ignored
 	}

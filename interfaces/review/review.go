@@ -15,6 +15,8 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
 
 const sharedMemory = "shared-memory"
@@ -181,7 +183,7 @@ func reviewSnap(s Snap) []Finding {
 		if msg, ok := s.BadInterfaces[name]; ok {
 			add(Rejected, "plug", name, "", nil, false, msg+RejectionHint(attrs))
 		}
-		for _, attr := range sortedKeys(attrs) {
+		for _, attr := range keys.Sorted(attrs) {
 			switch {
 			case attr == "read" || attr == "write":
 				add(OtherSideAttribute, "plug", name, attr, attrs[attr], true, "is a slot attribute: a plug ignores it")
@@ -193,7 +195,7 @@ func reviewSnap(s Snap) []Finding {
 	for _, name := range slots {
 		attrs := s.Info.Slots[name].Attrs
 		if builtin.IsSystemSnap(s.Info) {
-			for _, attr := range sortedKeys(attrs) {
+			for _, attr := range keys.Sorted(attrs) {
 				add(SystemSlotAttribute, "slot", name, attr, attrs[attr], true, "is ignored: the system slot of an os or snapd snap has no attributes")
 			}
 			continue
@@ -202,7 +204,7 @@ func reviewSnap(s Snap) []Finding {
 		if rejected {
 			add(Rejected, "slot", name, "", nil, false, msg+RejectionHint(attrs))
 		}
-		for _, attr := range sortedKeys(attrs) {
+		for _, attr := range keys.Sorted(attrs) {
 			switch {
 			case attr == "private":
 				add(OtherSideAttribute, "slot", name, attr, attrs[attr], true, privateOnSlot)
@@ -247,13 +249,4 @@ func sharedMemoryNames(info *snap.Info) (plugs, slots []string) {
 	sort.Strings(plugs)
 	sort.Strings(slots)
 	return plugs, slots
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
@@ -371,7 +372,7 @@ func refusal(name string) string {
 // snap creating the most offers them in a slot that the others plug. A
 // snap connected to none gets a private plug.
 func (d *denied) declare(result *Result, opts Options) error {
-	names := sortedKeys(d.access)
+	names := keys.Sorted(d.access)
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(s string) string {
@@ -386,7 +387,7 @@ func (d *denied) declare(result *Result, opts Options) error {
 	why := map[string]string{}
 	for _, name := range names {
 		var creators, others []string
-		for _, instance := range sortedKeys(d.access[name]) {
+		for _, instance := range keys.Sorted(d.access[name]) {
 			if d.access[name][instance].create {
 				creators = append(creators, instance)
 			} else {
@@ -446,7 +447,7 @@ func (d *denied) declare(result *Result, opts Options) error {
 		}
 	}
 	snaps := map[string]*Snap{}
-	for _, root := range sortedKeys(touched) {
+	for _, root := range keys.Sorted(touched) {
 		// A pattern covers no name of another group of snaps.
 		foreign := func(pattern string) bool {
 			for _, name := range names {
@@ -465,7 +466,7 @@ func (d *denied) declare(result *Result, opts Options) error {
 				continue
 			}
 			for _, name := range g.names {
-				for _, instance := range sortedKeys(d.access[name]) {
+				for _, instance := range keys.Sorted(d.access[name]) {
 					result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoCreator})
 				}
 			}
@@ -474,15 +475,15 @@ func (d *denied) declare(result *Result, opts Options) error {
 			d.declareGroup(result, snaps, c, declared, why, opts.Exact)
 		}
 	}
-	for _, instance := range sortedKeys(d.temporary) {
+	for _, instance := range keys.Sorted(d.temporary) {
 		if d.semaphores[instance] {
 			continue
 		}
-		for _, name := range sortedKeys(d.temporary[instance]) {
+		for _, name := range keys.Sorted(d.temporary[instance]) {
 			result.Undeclarable = append(result.Undeclarable, Undeclarable{instance, name, NoSemaphore})
 		}
 	}
-	for _, instance := range sortedKeys(snaps) {
+	for _, instance := range keys.Sorted(snaps) {
 		result.Snaps = append(result.Snaps, *snaps[instance])
 	}
 	sort.SliceStable(result.Undeclarable, func(i, j int) bool { return result.Undeclarable[i].Snap < result.Undeclarable[j].Snap })
@@ -496,14 +497,14 @@ func (d *denied) noteMasks(result *Result) {
 		result.Notes = append(result.Notes, fmt.Sprintf(`%d complain-mode records (apparmor="ALLOWED": a --devmode snap, or a profile in complain mode) are taken as denials, as aa-logprof takes them: they show what the snap needs`, d.allowed))
 	}
 	maps := map[string][]string{}
-	for _, name := range sortedKeys(d.access) {
+	for _, name := range keys.Sorted(d.access) {
 		for instance, a := range d.access[name] {
 			if a.maps {
 				maps[instance] = append(maps[instance], fmt.Sprintf("%q", name))
 			}
 		}
 	}
-	for _, instance := range sortedKeys(maps) {
+	for _, instance := range keys.Sorted(maps) {
 		result.Notes = append(result.Notes, fmt.Sprintf(`%s maps %s with PROT_EXEC (m): only "write" grants m, with w, l and k; check that it needs to`, instance, strings.Join(maps[instance], ", ")))
 	}
 }
@@ -516,7 +517,7 @@ func (d *denied) instances() []string {
 			seen[instance] = true
 		}
 	}
-	return sortedKeys(seen)
+	return keys.Sorted(seen)
 }
 
 // created reports whether a snap in the log created one of the names.
@@ -576,7 +577,7 @@ func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, 
 	snapOf := func(instance string) *Snap {
 		if snaps[instance] == nil {
 			s := &Snap{Instance: instance}
-			for _, app := range sortedKeys(d.apps[instance]) {
+			for _, app := range keys.Sorted(d.apps[instance]) {
 				if hook, ok := strings.CutPrefix(app, "hook."); ok {
 					s.Hooks = append(s.Hooks, hook)
 				} else {
@@ -902,13 +903,4 @@ func check(result *Result) *Check {
 		c.Profiles = append(c.Profiles, p.Name)
 	}
 	return c
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

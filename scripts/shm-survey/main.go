@@ -27,10 +27,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
@@ -98,7 +98,7 @@ func survey(path string, registry system.Registry, total *tally) ([]string, erro
 		}
 		total.snaps++
 		total.plugsSlots += len(s.Declared.Plugs) + len(s.Declared.Slots)
-		for _, name := range sortedKeys(info.BadInterfaces) {
+		for _, name := range keys.Sorted(info.BadInterfaces) {
 			kind, iface := "slot", ""
 			if plug, ok := s.Declared.Plugs[name]; ok {
 				kind, iface = "plug", plug.Interface
@@ -156,7 +156,7 @@ func dropped(lines, known []string) string {
 		counts[check]++
 	}
 	total := 0
-	for _, check := range sortedKeys(counts) {
+	for _, check := range keys.Sorted(counts) {
 		fmt.Fprintf(&b, "%d dropped: %s\n", counts[check], check)
 		total += counts[check]
 	}
@@ -176,13 +176,4 @@ func readLines(path string) ([]string, error) {
 		lines = append(lines, scanner.Text())
 	}
 	return lines, scanner.Err()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
