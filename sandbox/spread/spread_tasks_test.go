@@ -11,7 +11,8 @@ import (
 	"github.com/snapd-shm/snapd-shm/sandbox/spread"
 )
 
-// These tests boot snapd and run spread tasks; make spread runs them.
+// These tests boot snapd and run spread tasks; make spread runs them, each
+// in a kernel of its own, side by side.
 
 // snapshot is snapd master's tree, as the upstream series applies to it.
 var snapshot = filepath.Join("..", "..", "..", "shared", "upstream", "snapd-master-bee548f7.tar.xz")
@@ -86,6 +87,7 @@ func seriesPatches(t *testing.T, dir string) []string {
 // pass, a proposed task passes when it tests snapd as it is and fails
 // when it tests a fix.
 func TestSharedMemoryTasks(t *testing.T) {
+	t.Parallel()
 	tree := unpacked(t)
 	own, err := tree.Tasks("main/interfaces-shared-memory*")
 	if err != nil {
@@ -116,6 +118,7 @@ func TestSharedMemoryTasks(t *testing.T) {
 // TestProposedTasksWithFixes runs each proposed task that tests a fix
 // against snapd 2.64 with that fix: each passes.
 func TestProposedTasksWithFixes(t *testing.T) {
+	t.Parallel()
 	for _, p := range proposals {
 		if p.fix == "" {
 			continue
