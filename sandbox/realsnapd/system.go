@@ -133,7 +133,7 @@ func Boot(opts Options) (*Report, error) {
 // limit bounds a whole boot, far above what one needs, so that a hang
 // cannot hang the caller.
 func limit(opts Options) time.Duration {
-	return 10*time.Minute + time.Duration(len(opts.Scenarios))*5*time.Minute
+	return 20*time.Minute + time.Duration(len(opts.Scenarios))*10*time.Minute
 }
 
 // BaseSnap returns the path of the base snap called name, made and kept
