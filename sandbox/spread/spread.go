@@ -133,7 +133,8 @@ type Outcome struct {
 	Denials  []denial.Record
 }
 
-// Run boots one system with tools and runs the tasks in it, in order.
+// Run boots one system with tools and runs the tasks in it, in order. A
+// task whose systems: leave out System is an error, not a skip.
 // testsLib is the snapd tree's tests/lib, for $TESTSLIB and its test snaps.
 func Run(tools *realsnapd.Tools, testsLib string, tasks []*Task) ([]Outcome, *realsnapd.Report, error) {
 	programs := map[string][]byte{}
@@ -156,6 +157,9 @@ func Run(tools *realsnapd.Tools, testsLib string, tasks []*Task) ([]Outcome, *re
 	var scenarios []realsnapd.Scenario
 	var bases []string
 	for i, task := range tasks {
+		if !task.RunsOn(System) {
+			return nil, nil, fmt.Errorf("cannot run task %s: its systems %v leave out %s", task.Name, task.Systems, System)
+		}
 		dir := filepath.Join(stage, strconv.Itoa(i))
 		if err := copyTree(task.Dir, filepath.Join(dir, "task")); err != nil {
 			return nil, nil, err
