@@ -703,15 +703,6 @@ func (s *SharedMemoryInterfaceSuite) TestAppArmorSemaphoreSides(c *C) {
 	}
 }
 
-func (s *SharedMemoryInterfaceSuite) TestIsTemporarySemaphoreName(c *C) {
-	for _, name := range []string{"sem.Ab3xY9", "sem.mutex1", "sem.000000"} {
-		c.Check(IsTemporarySemaphoreName(name), Equals, true, Commentf(name))
-	}
-	for _, name := range []string{"sem.mutex", "sem.mutex12", "sem.mut_x1", "sem.abcdé", "Ab3xY9", "xsem.Ab3xY9", "sem.ab/cde", ""} {
-		c.Check(IsTemporarySemaphoreName(name), Equals, false, Commentf(name))
-	}
-}
-
 func (s *SharedMemoryInterfaceSuite) TestAutoConnect(c *C) {
 	c.Check(s.iface.AutoConnect(s.plugInfo, s.slotInfo), Equals, true)
 }
