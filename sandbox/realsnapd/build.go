@@ -112,14 +112,12 @@ func Build(src Source) (*Tools, error) {
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		return &Tools{Dir: dir}, nil
 	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0755); err != nil {
+		return nil, err
+	}
 	work, err := os.MkdirTemp(filepath.Dir(dir), "build-")
 	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(dir), 0755); err != nil {
-			return nil, err
-		}
-		if work, err = os.MkdirTemp(filepath.Dir(dir), "build-"); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	defer os.RemoveAll(work)
 	out := filepath.Join(work, "out")
