@@ -73,24 +73,24 @@ func renamed(c *C, example, name string) []byte {
 }
 
 func (s *kernelSuite) SetUpSuite(c *C) {
-	probe, err := enforce.BuildProbe(c.MkDir())
-	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
+	programs, err := enforce.BuildPrograms(c.MkDir())
+	c.Assert(err, IsNil, Commentf("the kernel tests need gcc, and what building snap-update-ns needs"))
 	s.scenarios = map[string]*scenario{
-		"reference":         referenceScenario(c, probe),
-		"wildcard":          wildcardScenario(c, probe),
-		"template":          templateScenario(c, probe),
-		"private":           privateScenario(c, probe),
-		"update-ns":         updateNSScenario(c, probe),
-		"python":            pythonScenario(c, probe),
-		"semaphore":         semaphoreScenario(c, probe),
-		"spread-semaphores": spreadSemaphoresScenario(c, probe),
+		"reference":         referenceScenario(c, programs),
+		"wildcard":          wildcardScenario(c, programs),
+		"template":          templateScenario(c, programs),
+		"private":           privateScenario(c, programs),
+		"update-ns":         updateNSScenario(c, programs),
+		"python":            pythonScenario(c, programs),
+		"semaphore":         semaphoreScenario(c, programs),
+		"spread-semaphores": spreadSemaphoresScenario(c, programs),
 	}
 	names := []string{"reference", "wildcard", "template", "private", "update-ns", "python", "semaphore", "spread-semaphores"}
 	var scenes []*enforce.Scene
 	for _, name := range names {
 		scenes = append(scenes, s.scenarios[name].scene)
 	}
-	s.comparisons = comparisons(c, probe)
+	s.comparisons = comparisons(c, programs)
 	for _, cmp := range s.comparisons {
 		scenes = append(scenes, cmp.ours.Scene(), cmp.upstream.Scene())
 	}
@@ -115,11 +115,7 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 // mount namespaces were set up.
 func (s *kernelSuite) check(c *C, name string) {
 	sc := s.scenarios[name]
-	for _, step := range sc.scene.Setup {
-		outcome, err := enforce.ParseOutcome(sc.results[step])
-		c.Check(err, IsNil)
-		c.Check(outcome.Allowed, Equals, true, Commentf("set-up step %d: %v %v", step, outcome, sc.results[step].Denials))
-	}
+	c.Check(sc.scene.CheckSetUp(sc.results), IsNil)
 	for _, e := range sc.expects {
 		result := sc.results[e.step]
 		step := sc.scene.Steps()[e.step]
@@ -139,16 +135,16 @@ func (s *kernelSuite) check(c *C, name string) {
 	}
 }
 
-func generate(c *C, name, probe string, snaps []system.Snap, conns []system.Connection) *enforce.Scene {
-	scene, err := enforce.GenerateScene(name, probe, system.Setup{Snaps: snaps, Connections: conns})
+func generate(c *C, name string, programs enforce.Programs, snaps []system.Snap, conns []system.Connection) *enforce.Scene {
+	scene, err := enforce.GenerateScene(name, programs, system.Setup{Snaps: snaps, Connections: conns})
 	c.Assert(err, IsNil)
 	return scene
 }
 
 // The reference example: the consumer reads and writes students and only
 // reads teachers; the provider reads and writes both.
-func referenceScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "reference", probe,
+func referenceScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "reference", programs,
 		[]system.Snap{{YAML: exampleYAML(c, "reference/consumer.yaml")}, {YAML: exampleYAML(c, "reference/provider.yaml")}},
 		[]system.Connection{{PlugSnap: "consumer", Plug: "my-ipc", SlotSnap: "provider", Slot: "shmem"}})}
 	scene := sc.scene
@@ -183,8 +179,8 @@ func referenceScenario(c *C, probe string) *scenario {
 func (s *kernelSuite) TestReference(c *C) { s.check(c, "reference") }
 
 // A slot with globs: matching names only, directly in /dev/shm.
-func wildcardScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "wildcard", probe,
+func wildcardScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "wildcard", programs,
 		[]system.Snap{{YAML: exampleYAML(c, "wildcard/consumer.yaml")}, {YAML: exampleYAML(c, "wildcard/provider.yaml")}},
 		[]system.Connection{{PlugSnap: "viewer", Plug: "frames", SlotSnap: "sensors", Slot: "frames"}})}
 	scene := sc.scene
@@ -212,8 +208,8 @@ func (s *kernelSuite) TestWildcard(c *C) { s.check(c, "wildcard") }
 
 // A snap with no connection: the template's own snap.<instance>.* objects
 // only.
-func templateScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "template", probe, []system.Snap{{YAML: exampleYAML(c, "wildcard/consumer.yaml")}}, nil)}
+func templateScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "template", programs, []system.Snap{{YAML: exampleYAML(c, "wildcard/consumer.yaml")}}, nil)}
 	scene := sc.scene
 	sc.allow(scene.Unconfined("", "shm-create", "/snap.other.x"))
 	sc.allow(scene.Unconfined("", "shm-create", "/shared"))
@@ -239,20 +235,19 @@ func templateScenario(c *C, probe string) *scenario {
 func (s *kernelSuite) TestTemplate(c *C) { s.check(c, "template") }
 
 // Private /dev/shm: two snaps and two instances of one, each in its own
-// mount namespace set up by its confined snap-update-ns.
-func privateScenario(c *C, probe string) *scenario {
+// mount namespace set up by snapd's snap-update-ns.
+func privateScenario(c *C, programs enforce.Programs) *scenario {
 	core := system.Snap{YAML: exampleYAML(c, "private/core.yaml")}
 	conn := func(instance string) system.Connection {
 		return system.Connection{PlugSnap: instance, Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}
 	}
-	sc := &scenario{scene: generate(c, "private", probe, []system.Snap{
+	sc := &scenario{scene: generate(c, "private", programs, []system.Snap{
 		{YAML: exampleYAML(c, "private/consumer.yaml")},
 		{YAML: exampleYAML(c, "private/consumer.yaml"), InstanceKey: "foo"},
 		{YAML: renamed(c, "private/consumer.yaml", "notepad")},
 		core,
 	}, []system.Connection{conn("scratchpad"), conn("scratchpad_foo"), conn("notepad")})}
 	scene := sc.scene
-	c.Assert(scene.Setup, HasLen, 3)
 	sc.allow(scene.Unconfined("", "shm-create", "/host-object"))
 	app := func(instance string, args ...string) int { return scene.App(instance, "worker", args...) }
 	sc.allow(app("scratchpad", "shm-create", "/mine"))
@@ -281,13 +276,15 @@ func privateScenario(c *C, probe string) *scenario {
 
 func (s *kernelSuite) TestPrivate(c *C) { s.check(c, "private") }
 
-// snap-update-ns may do the private bind and nothing else.
-func updateNSScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "update-ns", probe,
+// snap-update-ns may do the private bind and nothing else: the probe tries
+// other binds under its profile, once snapd's snap-update-ns has made the
+// private /dev/shm.
+func updateNSScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "update-ns", programs,
 		[]system.Snap{{YAML: exampleYAML(c, "private/consumer.yaml")}, {YAML: exampleYAML(c, "private/core.yaml")}},
 		[]system.Connection{{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"}})}
 	scene := sc.scene
-	c.Assert(scene.Setup, HasLen, 1)
+	scene.SetUp("scratchpad")
 	sc.allow(scene.Unconfined("", "mkdir", "/dev/shm/snap.other"))
 	updateNS := func(namespace string, args ...string) int {
 		return scene.UpdateNS("scratchpad", namespace, args...)
@@ -323,8 +320,8 @@ sys.exit(p.exitcode != 0)
 
 // Python's multiprocessing locks are glibc semaphores with names of its
 // own: a private /dev/shm covers them, the template alone does not.
-func pythonScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "python", probe, []system.Snap{
+func pythonScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "python", programs, []system.Snap{
 		{YAML: exampleYAML(c, "private/consumer.yaml")},
 		{YAML: exampleYAML(c, "private/core.yaml")},
 		{YAML: exampleYAML(c, "wildcard/consumer.yaml")},
@@ -338,8 +335,8 @@ func (s *kernelSuite) TestPython(c *C) { s.check(c, "python") }
 
 // Semaphores between snaps, Fast DDS style: glibc creates each one under a
 // temporary name, which the slot's "sem." write names bring a rule for.
-func semaphoreScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "semaphore", probe, []system.Snap{
+func semaphoreScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "semaphore", programs, []system.Snap{
 		{YAML: []byte(comparisonConsumerYAML)},
 		{YAML: []byte(fmt.Sprintf(comparisonProviderYAML, "    write: [fastrtps_*, sem.fastrtps_*]"))},
 	}, []system.Connection{{PlugSnap: "consumer", Plug: "shmem", SlotSnap: "provider", Slot: "shmem"}})}
@@ -412,8 +409,8 @@ plugs:
 `
 
 // spreadSemaphoresScenario runs the steps of that spread test's execute.
-func spreadSemaphoresScenario(c *C, probe string) *scenario {
-	sc := &scenario{scene: generate(c, "spread-semaphores", probe, []system.Snap{
+func spreadSemaphoresScenario(c *C, programs enforce.Programs) *scenario {
+	sc := &scenario{scene: generate(c, "spread-semaphores", programs, []system.Snap{
 		{YAML: []byte(spreadSemaphoreSlotYAML)},
 		{YAML: []byte(spreadSemaphorePlugYAML)},
 	}, []system.Connection{{PlugSnap: "shm-sem-plug", Plug: "shmem", SlotSnap: "shm-sem-slot", Slot: "shmem"}})}
@@ -478,7 +475,7 @@ slots:
 // comparisons are the declarations that snapd 2.64 and ours both accept in
 // interfaces/builtin's tests of the two against each other, and a Fast DDS
 // slot, with semaphores.
-func comparisons(c *C, probe string) []*comparison {
+func comparisons(c *C, programs enforce.Programs) []*comparison {
 	slotDeclarations := []struct{ summary, attrs string }{
 		{"reference", "    write: [students]\n    read: [teachers]"},
 		{"wildcards", `    write: ["frame-*", "*.lock", "*"]` + "\n" + `    read: ["stats.*", "a*b*c"]`},
@@ -490,9 +487,9 @@ func comparisons(c *C, probe string) []*comparison {
 	probeBoth := func(summary string, snaps []system.Snap, conn system.Connection) *comparison {
 		cmp := &comparison{summary: summary, semCreate: -1}
 		var err error
-		cmp.ours, err = enforce.NewAccessProbe("ours-"+summary, probe, system.Setup{Snaps: snaps, Registry: system.Ours()}, conn)
+		cmp.ours, err = enforce.NewAccessProbe("ours-"+summary, programs, system.Setup{Snaps: snaps, Registry: system.Ours()}, conn)
 		c.Assert(err, IsNil, Commentf(summary))
-		cmp.upstream, err = enforce.NewAccessProbe("upstream-"+summary, probe, system.Setup{Snaps: snaps, Registry: system.Upstream()}, conn)
+		cmp.upstream, err = enforce.NewAccessProbe("upstream-"+summary, programs, system.Setup{Snaps: snaps, Registry: system.Upstream()}, conn)
 		c.Assert(err, IsNil, Commentf(summary))
 		cmps = append(cmps, cmp)
 		return cmp

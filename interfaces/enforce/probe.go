@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/snapd-shm/snapd-shm/sandbox/realsnapd"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
@@ -42,4 +43,22 @@ func ParseOutcome(r uml.Result) (Outcome, error) {
 		return Outcome{Errno: out}, nil
 	}
 	return Outcome{}, fmt.Errorf("probe did not run: exit status %d, output %q, errors %q", r.Exit, out, strings.TrimSpace(r.Stderr))
+}
+
+// BuildPrograms builds the probe into dir, and snapd's snap-update-ns from
+// the snapd module this program is built with (kept in the user's cache).
+func BuildPrograms(dir string) (Programs, error) {
+	probe, err := BuildProbe(dir)
+	if err != nil {
+		return Programs{}, err
+	}
+	src, err := realsnapd.ModuleSource()
+	if err != nil {
+		return Programs{}, err
+	}
+	updateNS, err := realsnapd.UpdateNS(src)
+	if err != nil {
+		return Programs{}, err
+	}
+	return Programs{Probe: probe, UpdateNS: updateNS}, nil
 }

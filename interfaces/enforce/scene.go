@@ -2,56 +2,71 @@
 // and reports what they let a confined process do with shared memory.
 //
 // A Scene holds the complete profiles that interfaces/apparmor writes for some
-// snaps and their connections, and their private /dev/shm mounts from
+// snaps and their connections, and their mount profiles from
 // interfaces/mount. Placed in a sandbox/uml kernel it runs as snapd runs it: a
 // probe program (probe/probe.c, built with gcc) is installed as each snap's
-// binary under /snap/<instance>/<revision>/, and as snap-update-ns under
-// /snap/snapd/; a snap with a mount profile gets a mount namespace of its own
-// in which snap-update-ns, confined by the generated
-// snap-update-ns.<instance> profile, does the bind before the snap's apps run
-// there under their own profiles.
+// binary under /snap/<instance>/<revision>/. A snap with a mount profile
+// gets a mount namespace of its own, set up as snap-confine sets it up at
+// the snap's first start: snapd's own snap-update-ns, confined by the
+// generated snap-update-ns.<instance> profile, applies the mount profile
+// there, and the snap's apps run there only if it succeeded.
 package enforce
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
-
-	"github.com/snapcore/snapd/osutil"
+	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
-// UpdateNSPath is where the probe stands in for snap-update-ns: the path
-// from which snapd re-executes it out of the snapd snap, which the
-// generated snap-update-ns profiles let it map.
-const UpdateNSPath = "/snap/snapd/x1/usr/lib/snapd/snap-update-ns"
+const (
+	// UpdateNSPath is where the probe stands in for snap-update-ns, to
+	// try what the snap-update-ns profiles allow: the path from which
+	// snapd re-executes it out of the snapd snap, which those profiles
+	// let it map.
+	UpdateNSPath = "/snap/snapd/x1/usr/lib/snapd/snap-update-ns"
+	// SnapUpdateNSPath is where snapd's own snap-update-ns is installed:
+	// the path of the core snap's, which those profiles let it map too.
+	SnapUpdateNSPath = "/snap/core/x1/usr/lib/snapd/snap-update-ns"
+)
+
+// Programs are what a scene installs in the kernel.
+type Programs struct {
+	Probe string // built by BuildProbe
+	// UpdateNS is snapd's snap-update-ns, built by realsnapd.UpdateNS;
+	// only a scene with mount profiles needs it.
+	UpdateNS string
+}
 
 // Scene is a set of snaps with their generated profiles, and the steps to
 // run with them in the kernel.
 type Scene struct {
 	name     string
+	programs Programs
 	profiles []system.File
 	files    []uml.File
 	// probes maps an instance to the path of its probe.
 	probes map[string]string
 	// namespaces maps an instance with a mount profile to the name of
-	// its mount namespace.
+	// its mount namespace, and setups to the step that sets it up, once
+	// a step has run there.
 	namespaces map[string]string
+	setups     map[string]int
 	steps      []uml.Step
-	// Setup holds the indexes of the steps that prepare the mount
-	// namespaces: the confined binds.
-	Setup []int
-	err   error
+	err        error
 }
 
 // GenerateScene writes the AppArmor and mount profiles of a system (with
 // its registry: ours, or snapd's own) and makes a scene of them.
-func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
+func GenerateScene(name string, programs Programs, setup system.Setup) (*Scene, error) {
 	profiles, err := apparmor.Generate(setup, apparmor.Options{})
 	if err != nil {
 		return nil, err
@@ -60,21 +75,20 @@ func GenerateScene(name, probe string, setup system.Setup) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewScene(name, probe, profiles.Files, mounts.Files)
+	return NewScene(name, programs, profiles.Files, mounts.Files)
 }
 
 // revisionPattern finds the revision in an app's profile.
 var revisionPattern = regexp.MustCompile(`(?m)^@\{SNAP_REVISION\}="([^"]+)"$`)
 
 // NewScene places profiles and mount profiles in a scene named name (unique
-// among the scenes of one run). It installs the probe at probe for every
-// snap that has an app profile, and starts with steps that empty /dev/shm
-// and then, for each snap with a mount profile, bind its /dev/shm entries
-// in the snap's namespace, confined by its snap-update-ns profile. Other
-// mount entries (those of parallel instances for /snap and /var/snap) are
-// left out: the kernel's root has no /var/snap.
-func NewScene(name, probe string, profiles, mounts []system.File) (*Scene, error) {
-	s := &Scene{name: name, profiles: slices.Clone(profiles), probes: make(map[string]string), namespaces: make(map[string]string)}
+// among the scenes of one run). It installs the probe for every snap that
+// has an app profile, and starts with a step that empties /dev/shm and
+// snapd's record of the namespaces' current mount profiles, and makes each
+// snap's /var/snap/<instance>.
+func NewScene(name string, programs Programs, profiles, mounts []system.File) (*Scene, error) {
+	s := &Scene{name: name, programs: programs, profiles: slices.Clone(profiles), probes: make(map[string]string),
+		namespaces: make(map[string]string), setups: make(map[string]int)}
 	for _, p := range profiles {
 		instance, isApp := appInstance(p.Name)
 		if !isApp || s.probes[instance] != "" {
@@ -85,29 +99,31 @@ func NewScene(name, probe string, profiles, mounts []system.File) (*Scene, error
 			return nil, fmt.Errorf("cannot find the revision in profile %q", p.Name)
 		}
 		s.probes[instance] = filepath.Join("/snap", instance, revision[1], "bin", "probe")
-		s.files = append(s.files, uml.File{Path: s.probes[instance], Source: probe, Mode: 0755})
+		s.files = append(s.files, uml.File{Path: s.probes[instance], Source: programs.Probe, Mode: 0755})
 	}
-	s.files = append(s.files, uml.File{Path: UpdateNSPath, Source: probe, Mode: 0755})
-	s.Unconfined("", "/bin/sh", "-c", "rm -rf /dev/shm/* /dev/shm/.[!.]*")
+	s.files = append(s.files, uml.File{Path: UpdateNSPath, Source: programs.Probe, Mode: 0755})
+	if len(mounts) > 0 {
+		if programs.UpdateNS == "" {
+			return nil, errors.New("cannot apply mount profiles without snapd's snap-update-ns (realsnapd.UpdateNS builds it)")
+		}
+		s.files = append(s.files, uml.File{Path: SnapUpdateNSPath, Source: programs.UpdateNS, Mode: 0755})
+	}
+	// snapd makes /var/snap/<instance> when it installs a snap.
+	prepare := "rm -rf /dev/shm/* /dev/shm/.[!.]* /run/snapd/ns/*.fstab && mkdir -p /run/snapd/ns /run/snapd/lock /var/snap"
+	for _, instance := range keys.Sorted(s.probes) {
+		prepare += " /var/snap/" + instance
+	}
+	s.Unconfined("", "/bin/sh", "-c", prepare)
 	for _, m := range mounts {
 		instance, ok := mountInstance(m.Name)
 		if !ok {
 			return nil, fmt.Errorf("cannot tell the snap of mount profile %q", m.Name)
 		}
-		profile, err := mount.ParseProfile(m)
-		if err != nil {
+		if _, err := mount.ParseProfile(m); err != nil {
 			return nil, err
 		}
 		s.namespaces[instance] = name + "." + instance
-		for _, entry := range profile.Entries {
-			if entry.Dir != "/dev/shm" {
-				continue
-			}
-			if !isBind(entry) {
-				return nil, fmt.Errorf("cannot apply mount entry %q: only bind mounts are supported", entry)
-			}
-			s.Setup = append(s.Setup, s.UpdateNS(instance, s.namespaces[instance], "bind", entry.Name, entry.Dir))
-		}
+		s.files = append(s.files, uml.File{Path: "/var/lib/snapd/mount/" + m.Name, Text: m.Text, Mode: 0644})
 	}
 	return s, nil
 }
@@ -133,19 +149,47 @@ func mountInstance(file string) (string, bool) {
 	return "", false
 }
 
-func isBind(entry osutil.MountEntry) bool {
-	for _, option := range entry.Options {
-		if option == "bind" || option == "rbind" {
-			return entry.Type == "none"
-		}
-	}
-	return false
-}
-
 // Namespace returns the mount namespace the apps of instance run in: their
 // own when the snap has a mount profile, otherwise the initial one ("").
 func (s *Scene) Namespace(instance string) string {
 	return s.namespaces[instance]
+}
+
+// SetUp returns the step that sets up the mount namespace of instance, as
+// snap-confine does at the snap's first start: it holds the snap's lock
+// and runs snapd's snap-update-ns --from-snap-confine there, confined by
+// snap-update-ns.<instance>. The step is added the first time; the steps
+// that run in the namespace need it. -1 is a snap without a mount profile.
+func (s *Scene) SetUp(instance string) int {
+	namespace := s.namespaces[instance]
+	if namespace == "" {
+		return -1
+	}
+	if step, ok := s.setups[instance]; ok {
+		return step
+	}
+	profile := "snap-update-ns." + instance
+	if !s.hasProfile(profile) {
+		s.fail(fmt.Errorf("cannot run snap-update-ns of snap %q: it has no profile", instance))
+	}
+	s.setups[instance] = s.Add(uml.Step{Namespace: namespace, Argv: []string{
+		"/usr/bin/flock", "/run/snapd/lock/" + instance + ".lock",
+		"/bin/sh", "-c", `printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"`, profile,
+		SnapUpdateNSPath, "--from-snap-confine", instance,
+	}})
+	return s.setups[instance]
+}
+
+// CheckSetUp returns an error when snap-update-ns failed, or said
+// anything, in a step of SetUp: it then could not apply some entry.
+func (s *Scene) CheckSetUp(results []uml.Result) error {
+	for instance, step := range s.setups {
+		if r := results[step]; r.Exit != 0 || r.Stdout != "" || r.Stderr != "" {
+			return fmt.Errorf("cannot set up the mount namespace of snap %q: snap-update-ns exited %d: %s",
+				instance, r.Exit, strings.TrimSpace(r.Stdout+r.Stderr))
+		}
+	}
+	return nil
 }
 
 // App adds a step that runs the probe with args as instance's app, confined
@@ -156,13 +200,18 @@ func (s *Scene) App(instance, app string, args ...string) int {
 }
 
 // Exec adds a step that runs argv as instance's app, as App does; argv[0]
-// is a path in the kernel's root, such as /usr/bin/python3.
+// is a path in the kernel's root, such as /usr/bin/python3. In a snap with
+// a mount profile, the step runs only if SetUp's step succeeded.
 func (s *Scene) Exec(instance, app string, argv ...string) int {
 	profile := "snap." + instance + "." + app
 	if !s.hasProfile(profile) || s.probes[instance] == "" {
 		s.fail(fmt.Errorf("cannot run app %q of snap %q: it has no profile", app, instance))
 	}
-	return s.Add(uml.Step{Argv: argv, Profile: profile, Namespace: s.Namespace(instance)})
+	step := uml.Step{Argv: argv, Profile: profile, Namespace: s.Namespace(instance)}
+	if setup := s.SetUp(instance); setup >= 0 {
+		step.Needs = []int{setup}
+	}
+	return s.Add(step)
 }
 
 // UpdateNS adds a step that runs the probe with args as snap-update-ns of

@@ -17,8 +17,8 @@ import (
 // that writes "*" does, and whether a narrower set of rules would serve
 // glibc. The README's table of the rule's reach is this suite's.
 type semaphoreReachSuite struct {
-	probe  string
-	scenes []*reachScene
+	programs enforce.Programs
+	scenes   []*reachScene
 }
 
 var _ = Suite(&semaphoreReachSuite{})
@@ -109,7 +109,7 @@ func (r *reachScene) addReach(instance, object string, uid int, outcome string) 
 
 func (s *semaphoreReachSuite) SetUpSuite(c *C) {
 	var err error
-	s.probe, err = enforce.BuildProbe(c.MkDir())
+	s.programs.Probe, err = enforce.BuildProbe(c.MkDir())
 	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
 	s.scenes = []*reachScene{s.semaphoreRule(c), s.everyObject(c), s.unconnected(c), s.permissions(c, "rw"), s.permissions(c, "w"), s.linkPair(c), s.sides(c), s.sidesUpstream(c)}
 	var batches []uml.Batch
@@ -143,7 +143,7 @@ func (s *semaphoreReachSuite) check(c *C, i int) {
 // write, each of reachObjects, whose expected outcomes are outcomes.
 func (s *semaphoreReachSuite) reachScene(c *C, name, write string, outcomes ...string) *reachScene {
 	snaps, conn := reachSetup("consumer", "provider", write)
-	r := &reachScene{scene: generate(c, name, s.probe, snaps, []system.Connection{conn})}
+	r := &reachScene{scene: generate(c, name, s.programs, snaps, []system.Connection{conn})}
 	for _, side := range []string{"consumer", "provider"} {
 		for i, object := range reachObjects {
 			r.addReach(side, object.name, object.uid, outcomes[i])
@@ -177,7 +177,7 @@ func (s *semaphoreReachSuite) TestEveryObject(c *C) { s.check(c, 1) }
 func (s *semaphoreReachSuite) unconnected(c *C) *reachScene {
 	snaps, conn := reachSetup("consumer", "provider", "[sem.fastrtps_*]")
 	otherSnaps, otherConn := reachSetup("stranger", "elsewhere", "[sem.other_*]")
-	r := &reachScene{scene: generate(c, "reach-unconnected", s.probe, append(snaps, otherSnaps...), []system.Connection{conn, otherConn})}
+	r := &reachScene{scene: generate(c, "reach-unconnected", s.programs, append(snaps, otherSnaps...), []system.Connection{conn, otherConn})}
 	r.expect(r.scene.App("consumer", "app", "sem-create", "/Chan01"), "EACCES")
 	r.expect(r.scene.App("consumer", "app", "shm-create", "/sem.Chan01"), "allowed")
 	r.expect(r.scene.App("stranger", "app", "shm-map", "/sem.Chan01"), "allowed")
@@ -200,7 +200,7 @@ func (s *semaphoreReachSuite) permissions(c *C, perms string) *reachScene {
 		}
 		return replaceOnce(c, text, temporaryRule+"mrwk,", temporaryRule+perms+",")
 	})
-	scene, err := enforce.NewScene("reach-temporary-"+perms, s.probe, profiles, nil)
+	scene, err := enforce.NewScene("reach-temporary-"+perms, s.programs, profiles, nil)
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}
 	r.expect(scene.App("consumer", "app", "sem-create", "/fastrtps_x"), "EACCES")
@@ -227,7 +227,7 @@ func (s *semaphoreReachSuite) linkPair(c *C) *reachScene {
 		text = replaceOnce(c, text, temporaryRule+"mrwk,", temporaryRule+"rw,")
 		return replaceOnce(c, text, declared+"mrwlk,", declared+"mrwk,\nlink "+declared+"-> "+temporaryName+",")
 	})
-	scene, err := enforce.NewScene("reach-link-pair", s.probe, profiles, nil)
+	scene, err := enforce.NewScene("reach-link-pair", s.programs, profiles, nil)
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}
 	consumer := func(args ...string) int { return scene.App("consumer", "app", args...) }
@@ -264,7 +264,7 @@ func sidesSetup() system.Setup {
 // semaphore matches glibc's temporary names itself: semaphores work
 // without the rule.
 func (s *semaphoreReachSuite) sides(c *C) *reachScene {
-	scene, err := enforce.GenerateScene("reach-sides", s.probe, sidesSetup())
+	scene, err := enforce.GenerateScene("reach-sides", s.programs, sidesSetup())
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}
 	app := func(instance string, args ...string) int { return r.scene.App(instance, "app", args...) }
@@ -289,7 +289,7 @@ func (s *semaphoreReachSuite) TestSides(c *C) { s.check(c, 6) }
 func (s *semaphoreReachSuite) sidesUpstream(c *C) *reachScene {
 	setup := sidesSetup()
 	setup.Registry = system.Upstream()
-	scene, err := enforce.GenerateScene("reach-sides-upstream", s.probe, setup)
+	scene, err := enforce.GenerateScene("reach-sides-upstream", s.programs, setup)
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}
 	r.expect(scene.App("provider", "app", "sem-create", "/a.lock"), "EACCES")

@@ -11,7 +11,9 @@ import (
 
 	"github.com/snapcore/snapd/snap"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/mount"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/realsnapd"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
@@ -89,9 +91,9 @@ type cell struct {
 // NewAccessProbe sets up the snaps of setup, with the connection conn, in a
 // scene named name, and the steps that probe the connection's objects from
 // an app of each side (the first, by name, that uses the plug or slot).
-func NewAccessProbe(name, probe string, setup system.Setup, conn system.Connection) (*AccessProbe, error) {
+func NewAccessProbe(name string, programs Programs, setup system.Setup, conn system.Connection) (*AccessProbe, error) {
 	setup.Connections = []system.Connection{conn}
-	scene, err := GenerateScene(name, probe, setup)
+	scene, err := GenerateScene(name, programs, setup)
 	if err != nil {
 		return nil, err
 	}
@@ -253,10 +255,8 @@ func (p *AccessProbe) Table(kernel string, results []uml.Result) (*Table, error)
 	if len(results) != len(p.scene.Steps()) {
 		return nil, fmt.Errorf("cannot read access table: %d results for %d steps", len(results), len(p.scene.Steps()))
 	}
-	for _, step := range p.scene.Setup {
-		if outcome, err := ParseOutcome(results[step]); err != nil || !outcome.Allowed {
-			return nil, fmt.Errorf("cannot set up the private /dev/shm: snap-update-ns: %v %v", outcome, err)
-		}
+	if err := p.scene.CheckSetUp(results); err != nil {
+		return nil, err
 	}
 	table := p.table
 	table.Kernel = kernel
@@ -290,11 +290,26 @@ func AccessTable(setup system.Setup, conn system.Connection, progress io.Writer)
 	}
 	defer os.RemoveAll(dir)
 	fmt.Fprintln(progress, "building the probe program with gcc (kept in the user's cache for the next run)")
-	probe, err := BuildProbe(dir)
+	var programs Programs
+	if programs.Probe, err = BuildProbe(dir); err != nil {
+		return nil, err
+	}
+	setup.Connections = []system.Connection{conn}
+	mounts, err := mount.Generate(setup)
 	if err != nil {
 		return nil, err
 	}
-	p, err := NewAccessProbe("access", probe, setup, conn)
+	if len(mounts.Files) > 0 {
+		fmt.Fprintf(progress, "building snapd %s's snap-update-ns from the snapd module, for the mount profiles (kept in the user's cache for the next run)\n", realsnapd.Version)
+		src, err := realsnapd.ModuleSource()
+		if err != nil {
+			return nil, err
+		}
+		if programs.UpdateNS, err = realsnapd.UpdateNS(src); err != nil {
+			return nil, err
+		}
+	}
+	p, err := NewAccessProbe("access", programs, setup, conn)
 	if err != nil {
 		return nil, err
 	}

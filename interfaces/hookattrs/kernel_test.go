@@ -80,7 +80,7 @@ func (h hole) scene(c *C, probe string, hooked bool) *enforce.Scene {
 		}
 	}
 	c.Assert(app, HasLen, 1)
-	scene, err := enforce.NewScene(name, probe, app, nil)
+	scene, err := enforce.NewScene(name, enforce.Programs{Probe: probe}, app, nil)
 	c.Assert(err, IsNil)
 	scene.Exec("consumer", "app", "/usr/bin/head", "-c1", "/etc/shadow")
 	return scene

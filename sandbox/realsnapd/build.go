@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Version is the snapd release the pinned module is, and what the built
@@ -47,27 +50,41 @@ type Source struct {
 	Patches []string // git format-patch files, applied in order
 }
 
-// ModuleSource returns the pinned snapd module's tree, downloading it into
-// the module cache when it is not there.
+// ModuleSource returns the tree of the snapd module this program is built
+// with (or, in a test, the one the module in the working directory
+// requires), downloading it into the module cache when it is not there.
 func ModuleSource() (Source, error) {
-	out, err := exec.Command("go", "list", "-m", "-json", snapdModule).Output()
+	version, err := moduleVersion()
 	if err != nil {
-		return Source{}, fmt.Errorf("cannot find the snapd module: %v", commandError(err))
+		return Source{}, err
 	}
-	var module struct{ Dir, Version string }
-	if err := json.Unmarshal(out, &module); err != nil {
-		return Source{}, fmt.Errorf("cannot read go list's answer for the snapd module: %v", err)
+	cmd := exec.Command("go", "mod", "download", "-json", snapdModule+"@"+version)
+	cmd.Dir = os.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		return Source{}, fmt.Errorf("cannot download the snapd module: %v", commandError(err))
 	}
-	if module.Dir == "" {
-		out, err := exec.Command("go", "mod", "download", "-json", snapdModule+"@"+module.Version).Output()
-		if err != nil {
-			return Source{}, fmt.Errorf("cannot download the snapd module: %v", commandError(err))
-		}
-		if err := json.Unmarshal(out, &module); err != nil || module.Dir == "" {
-			return Source{}, fmt.Errorf("cannot read go mod download's answer for the snapd module")
-		}
+	var module struct{ Dir string }
+	if err := json.Unmarshal(out, &module); err != nil || module.Dir == "" {
+		return Source{}, fmt.Errorf("cannot read go mod download's answer for the snapd module")
 	}
 	return Source{Tree: module.Dir}, nil
+}
+
+func moduleVersion() (string, error) {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == snapdModule {
+				return dep.Version, nil
+			}
+		}
+	}
+	// Test binaries carry no dependencies in their build information.
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", snapdModule).Output()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the version of %s this program is built with: %v", snapdModule, commandError(err))
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 // Tools are snapd's programs built from one Source, laid out as Debian's
@@ -94,54 +111,106 @@ var Programs = []string{
 }
 
 // Build builds snapd's programs from src with Toolchain, or returns them
-// from the cache when the same tree, patches and Go have built them before. The cache is
-// under the user's cache directory (snapd-shm/realsnapd).
+// from the cache when the same tree, patches and Go have built them before.
+// The cache is under the user's cache directory (snapd-shm/realsnapd).
 func Build(src Source) (*Tools, error) {
 	if err := CheckPackages(); err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(src)
+	dir, err := cached(src, "all", func(tree, out string) error {
+		if err := buildGo(tree, out, goBuilds); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(out, "usr/lib/snapd/info"), []byte("VERSION="+Version+"\n"), 0644); err != nil {
+			return err
+		}
+		return buildSnapConfine(tree, out)
+	})
 	if err != nil {
 		return nil, err
+	}
+	return &Tools{Dir: dir}, nil
+}
+
+// UpdateNS builds snap-update-ns alone from src, as Build does, and returns
+// its path. It needs only gcc, the C library's static archives and
+// libcap's headers (Debian's gcc, libc6-dev and libcap-dev).
+func UpdateNS(src Source) (string, error) {
+	if err := checkPackages(updateNSPackages); err != nil {
+		return "", err
+	}
+	dir, err := cached(src, "snap-update-ns", func(tree, out string) error {
+		return buildGo(tree, out, goBuilds[len(goBuilds)-1:])
+	})
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "usr/lib/snapd/snap-update-ns"), nil
+}
+
+var updateNSPackages = []string{"gcc", "libc6-dev", "libcap-dev"}
+
+// cached returns the cache directory of what build makes from src, running
+// build into it first when it is not there. One process builds at a time,
+// under a lock in the cache.
+func cached(src Source, what string, build func(tree, out string) error) (string, error) {
+	key, err := cacheKey(src, what)
+	if err != nil {
+		return "", err
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find a cache directory for snapd's programs: %v", err)
+		return "", fmt.Errorf("cannot find a cache directory for snapd's programs: %v", err)
 	}
 	dir := filepath.Join(cache, "snapd-shm", "realsnapd", key)
-	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
-		return &Tools{Dir: dir}, nil
-	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0755); err != nil {
-		return nil, err
+		return "", err
+	}
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		return "", fmt.Errorf("cannot lock the cache of snapd's programs: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
+		return dir, nil
 	}
 	work, err := os.MkdirTemp(filepath.Dir(dir), "build-")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer os.RemoveAll(work)
-	out := filepath.Join(work, "out")
-	if err := build(src, filepath.Join(work, "src"), out); err != nil {
-		return nil, err
+	tree, out := filepath.Join(work, "src"), filepath.Join(work, "out")
+	if err := unpack(src, tree); err != nil {
+		return "", err
+	}
+	if err := build(tree, out); err != nil {
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(out, "complete"), nil, 0644); err != nil {
-		return nil, err
+		return "", err
 	}
 	os.RemoveAll(dir)
 	if err := os.Rename(out, dir); err != nil {
-		return nil, fmt.Errorf("cannot keep snapd's programs in the cache: %v", err)
+		return "", fmt.Errorf("cannot keep snapd's programs in the cache: %v", err)
 	}
-	return &Tools{Dir: dir}, nil
+	return dir, nil
 }
 
 // CheckPackages fails, saying what to install, when a package of Packages
 // is missing.
 func CheckPackages() error {
+	return checkPackages(Packages)
+}
+
+func checkPackages(packages []string) error {
 	if _, err := exec.LookPath("dpkg-query"); err != nil {
 		return fmt.Errorf("cannot check the packages snapd needs without dpkg-query: this harness runs on Debian")
 	}
 	var missing []string
-	for _, pkg := range Packages {
+	for _, pkg := range packages {
 		out, err := exec.Command("dpkg-query", "-W", "-f", "${Status}", pkg).Output()
 		if err != nil || !strings.HasSuffix(string(out), " installed") {
 			missing = append(missing, pkg)
@@ -154,9 +223,9 @@ func CheckPackages() error {
 	return nil
 }
 
-func cacheKey(src Source) (string, error) {
+func cacheKey(src Source, what string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "recipe %s\ngo %s\ntree %s\n", buildRecipe, Toolchain, src.Tree)
+	fmt.Fprintf(h, "recipe %s\ngo %s\ntree %s\nbuild %s\n", buildRecipe, Toolchain, src.Tree, what)
 	for _, patch := range src.Patches {
 		data, err := os.ReadFile(patch)
 		if err != nil {
@@ -168,9 +237,8 @@ func cacheKey(src Source) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// build copies src's tree to tree, applies its patches and builds the
-// programs into out.
-func build(src Source, tree, out string) error {
+// unpack copies src's tree to tree and applies its patches.
+func unpack(src Source, tree string) error {
 	if err := run("", nil, "cp", "-a", src.Tree+"/.", tree+"/"); err != nil {
 		return err
 	}
@@ -186,27 +254,35 @@ func build(src Source, tree, out string) error {
 			return fmt.Errorf("cannot apply %s: %v", filepath.Base(patch), err)
 		}
 	}
-	libexec := filepath.Join(out, "usr/lib/snapd")
-	for _, dir := range []string{libexec, filepath.Join(out, "usr/bin"), filepath.Join(out, "etc/apparmor.d")} {
-		if err := os.MkdirAll(dir, 0755); err != nil {
+	return nil
+}
+
+// goBuild is one go build of snapd's Go programs into a directory of Tools.
+type goBuild struct {
+	into   string
+	cgo    bool
+	static bool
+	pkgs   []string
+}
+
+// goBuilds are snapd's Go programs; snap-update-ns is the last.
+var goBuilds = []goBuild{
+	{"usr/lib/snapd", true, false, []string{"./cmd/snapd", "./cmd/snap-seccomp"}},
+	{"usr/bin", true, false, []string{"./cmd/snap"}},
+	// snap-exec and snapctl run inside a snap's base, and
+	// snap-update-ns too, where the host's libraries are not.
+	{"usr/lib/snapd", false, false, []string{"./cmd/snap-exec", "./cmd/snapctl"}},
+	{"usr/lib/snapd", true, true, []string{"./cmd/snap-update-ns"}},
+}
+
+// buildGo builds Go programs of the snapd tree with Toolchain into out.
+func buildGo(tree, out string, builds []goBuild) error {
+	version := "-X github.com/snapcore/snapd/snapdtool.Version=" + Version
+	for _, b := range builds {
+		into := filepath.Join(out, b.into)
+		if err := os.MkdirAll(into, 0755); err != nil {
 			return err
 		}
-	}
-	version := "-X github.com/snapcore/snapd/snapdtool.Version=" + Version
-	goBuilds := []struct {
-		into   string
-		cgo    bool
-		static bool
-		pkgs   []string
-	}{
-		{libexec, true, false, []string{"./cmd/snapd", "./cmd/snap-seccomp"}},
-		{filepath.Join(out, "usr/bin"), true, false, []string{"./cmd/snap"}},
-		// snap-exec and snapctl run inside a snap's base, and
-		// snap-update-ns too, where the host's libraries are not.
-		{libexec, false, false, []string{"./cmd/snap-exec", "./cmd/snapctl"}},
-		{libexec, true, true, []string{"./cmd/snap-update-ns"}},
-	}
-	for _, b := range goBuilds {
 		ldflags := version
 		if b.static {
 			ldflags += " -extldflags -static"
@@ -215,15 +291,12 @@ func build(src Source, tree, out string) error {
 		if b.cgo {
 			env[1] = "CGO_ENABLED=1"
 		}
-		args := append([]string{"build", "-o", b.into + "/", "-ldflags", ldflags}, b.pkgs...)
+		args := append([]string{"build", "-o", into + "/", "-ldflags", ldflags}, b.pkgs...)
 		if err := run(tree, env, "go", args...); err != nil {
 			return err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(libexec, "info"), []byte("VERSION="+Version+"\n"), 0644); err != nil {
-		return err
-	}
-	return buildSnapConfine(tree, out)
+	return nil
 }
 
 // buildSnapConfine builds snap-confine, snap-discard-ns and snap-confine's
@@ -249,6 +322,9 @@ func buildSnapConfine(tree, out string) error {
 		"snap-confine/snap-confine.apparmor": "etc/apparmor.d/usr.lib.snapd.snap-confine",
 	}
 	for from, to := range copies {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, to)), 0755); err != nil {
+			return err
+		}
 		if err := run("", nil, "cp", filepath.Join(cmd, from), filepath.Join(out, to)); err != nil {
 			return err
 		}

@@ -53,10 +53,16 @@ cat /sys/module/apparmor/parameters/enabled >$X/apparmor
 uname -r >$X/kernel
 [ "$(cat $X/apparmor)" = Y ] || fail "AppArmor is not enabled"
 
-# step OUT BACKGROUND NAMESPACE UID PROFILE ARGV...
+# step OUT BACKGROUND NAMESPACE UID PROFILE NEEDS ARGV...
 step() {
-	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5
-	shift 5
+	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5 needs=$6
+	shift 6
+	for n in $needs; do
+		if [ "$(cat $X/out/$n.rc 2>/dev/null)" != 0 ]; then
+			echo skipped >$out.rc
+			return
+		fi
+	done
 	if [ -n "$profile" ]; then
 		set -- sh -c 'printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"' "$profile" "$@"
 	fi
@@ -88,7 +94,7 @@ B=$X/batch{{$b}}
 echo $? >$B/load.rc{{else}}echo 0 >$B/load.rc{{end}}
 [ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
 {{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
-{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}}{{range $step.Argv}} {{quote .}}{{end}}
+{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}} '{{range $step.Needs}} {{$b}}-{{.}}{{end}}'{{range $step.Argv}} {{quote .}}{{end}}
 {{end}}wait
 {{end}}
 finish
@@ -106,7 +112,12 @@ func initScript(dir string, batches []Batch) (string, error) {
 		return "", fmt.Errorf("cannot use %q as the kernel's exchange directory: set TMPDIR to a path of letters, digits and ._/-", dir)
 	}
 	for _, b := range batches {
-		for _, s := range b.Steps {
+		for i, s := range b.Steps {
+			for _, n := range s.Needs {
+				if n < 0 || n >= i || b.Steps[n].Background {
+					return "", fmt.Errorf("step %d cannot need step %d: only an earlier step that is not in the background", i, n)
+				}
+			}
 			if !namespaceName.MatchString(s.Namespace) || s.Namespace == "." || s.Namespace == ".." {
 				return "", fmt.Errorf("cannot use %q as a mount namespace name", s.Namespace)
 			}

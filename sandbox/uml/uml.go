@@ -50,6 +50,7 @@ func KernelPath() (string, error) {
 type File struct {
 	Path   string // absolute, inside the kernel's root, e.g. /snap/foo/x1/bin/probe
 	Source string // on the host
+	Text   string // the file's content, when Source is ""
 	Mode   os.FileMode
 }
 
@@ -69,6 +70,9 @@ type Step struct {
 	// Background starts the program and goes on to the next step at
 	// once; the batch waits for it at its end.
 	Background bool
+	// Needs are earlier steps of the batch that must have exited 0 for
+	// this one to run; otherwise it is skipped.
+	Needs []int
 }
 
 // Batch loads its profiles, replacing any of the same name, installs its
@@ -81,6 +85,9 @@ type Batch struct {
 
 // Result is what one step did.
 type Result struct {
+	// Skipped is true when a step that the step needs failed: it did
+	// not run.
+	Skipped bool
 	Exit    int // the exit status; 128+n when killed by signal n
 	Stdout  string
 	Stderr  string
@@ -219,7 +226,14 @@ func writeBatches(dir string, batches []Batch) error {
 			}
 		}
 		for f, file := range batch.Files {
-			if err := copyFile(file.Source, filepath.Join(batchDir, fmt.Sprintf("file%d", f))); err != nil {
+			target := filepath.Join(batchDir, fmt.Sprintf("file%d", f))
+			var err error
+			if file.Source == "" {
+				err = os.WriteFile(target, []byte(file.Text), 0644)
+			} else {
+				err = copyFile(file.Source, target)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -269,6 +283,10 @@ func readReport(dir string, batches []Batch) (*Report, error) {
 		results := make([]Result, len(batch.Steps))
 		for s, step := range batch.Steps {
 			out := fmt.Sprintf("out/%d-%d", b, s)
+			if rc := strings.TrimSpace(read(out + ".rc")); rc == "skipped" {
+				results[s] = Result{Skipped: true, Exit: -1}
+				continue
+			}
 			exit, err := strconv.Atoi(strings.TrimSpace(read(out + ".rc")))
 			if err != nil {
 				return nil, fmt.Errorf("step %q did not run: %s", step.Argv, tail(filepath.Join(dir, "init.log")))

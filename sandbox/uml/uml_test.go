@@ -55,6 +55,8 @@ func (s *umlSuite) TestRun(c *C) {
 			{Argv: []string{"/usr/bin/mkfifo", "/tmp/fifo"}},
 			{Argv: []string{"/usr/bin/cat", "/tmp/fifo"}, Background: true},
 			{Argv: []string{"/bin/sh", "-c", "echo through > /tmp/fifo"}},
+			{Argv: []string{"/usr/bin/echo", "after a success"}, Needs: []int{0, 2}},
+			{Argv: []string{"/usr/bin/echo", "after a failure"}, Needs: []int{0, 1}},
 		},
 	}, {
 		Profiles: []system.File{catProfile("  /tmp/denied r,\n")},
@@ -87,11 +89,20 @@ func (s *umlSuite) TestRun(c *C) {
 	c.Check(first[7].Exit, Equals, 0, Commentf("a namespace lives on between steps"))
 
 	c.Check(first[9].Stdout, Equals, "through\n", Commentf("a step in the background runs beside the next ones"))
+	c.Check(first[11], DeepEquals, uml.Result{Stdout: "after a success\n"})
+	c.Check(first[12], DeepEquals, uml.Result{Skipped: true, Exit: -1}, Commentf("a step whose needed step failed is skipped"))
 
 	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
 	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
 	c.Check(report.Results[2][0].Stdout, Equals, "no profiles\n")
 	c.Check(report.Denials, DeepEquals, first[1].Denials)
+}
+
+func (s *umlSuite) TestRunNeedsAnEarlierStep(c *C) {
+	for _, needs := range [][]int{{0}, {1}, {-1}} {
+		_, err := uml.Run([]uml.Batch{{Steps: []uml.Step{{Argv: []string{"/usr/bin/true"}, Background: true}, {Argv: []string{"/usr/bin/true"}, Needs: needs}}}})
+		c.Check(err, ErrorMatches, `step 1 cannot need step -?\d: only an earlier step that is not in the background`)
+	}
 }
 
 func (s *umlSuite) TestRunRejectedProfile(c *C) {
