@@ -1,0 +1,214 @@
+package enforce_test
+
+import (
+	"path/filepath"
+
+	. "gopkg.in/check.v1"
+
+	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/sandbox/realsnapd"
+	"github.com/snapd-shm/snapd-shm/sandbox/uml"
+)
+
+// squatSuite takes /dev/shm/snap.scratchpad before the private snap
+// scratchpad first starts, in each way open to a local user or another
+// snap, and runs snapd 2.64's own snap-update-ns, as released and with the
+// security fix of upstream/security, in one boot of the kernel.
+type squatSuite struct {
+	scenes []*squatScene
+}
+
+var _ = Suite(&squatSuite{})
+
+// squatterYAML is a snap whose plug is connected to the slot of
+// providerYAML, which writes every name, as the ROS 2 guide advises.
+const (
+	squatterYAML = `name: squatter
+version: "1.0"
+apps:
+  app:
+    command: bin/app
+    plugs: [shmem]
+plugs:
+  shmem:
+    interface: shared-memory
+`
+	providerYAML = `name: provider
+version: "1.0"
+slots:
+  shmem:
+    interface: shared-memory
+    write: ['*']
+`
+)
+
+// A squatter takes the private /dev/shm's path in a scene.
+type squatter struct {
+	name string
+	take func(scene *enforce.Scene) int
+}
+
+// local runs a command as an ordinary user.
+func local(argv ...string) func(*enforce.Scene) int {
+	return func(scene *enforce.Scene) int { return scene.Add(uml.Step{Argv: argv, UID: 1000}) }
+}
+
+var squatters = []squatter{
+	{"nobody", func(scene *enforce.Scene) int { return scene.Unconfined("", "/usr/bin/true") }},
+	{"file", local("/usr/bin/touch", "/dev/shm/snap.scratchpad")},
+	{"fifo", local("/usr/bin/mkfifo", "/dev/shm/snap.scratchpad")},
+	{"symlink", local("/usr/bin/ln", "-s", "/tmp", "/dev/shm/snap.scratchpad")},
+	{"directory", local("/bin/sh", "-c", "mkdir -m 1777 /dev/shm/snap.scratchpad && echo planted >/dev/shm/snap.scratchpad/planted")},
+	{"snap", func(scene *enforce.Scene) int {
+		return scene.App("squatter", "app", "open", "/dev/shm/snap.scratchpad", "create")
+	}},
+}
+
+// squatScene is one squatter against one snap-update-ns.
+type squatScene struct {
+	squatter, updateNS string
+	scene              *enforce.Scene
+	take, setup        int
+	// reach are the app's tries at objects outside its private /dev/shm,
+	// by object, and planted its look at what the squatter put there.
+	reach   map[string]int
+	planted int
+	results []uml.Result
+}
+
+// outside are objects in the host's /dev/shm: another snap's segment, a
+// PulseAudio-like segment and another process's semaphore.
+var outside = map[string][]string{
+	"snap.other.frames": {"shm-open", "/snap.other.frames", "rw"},
+	"pulse-shm-4242":    {"shm-open", "/pulse-shm-4242", "rw"},
+	"sem.other-lock":    {"sem-open", "/other-lock"},
+}
+
+func (s *squatSuite) SetUpSuite(c *C) {
+	probe, err := enforce.BuildProbe(c.MkDir())
+	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
+	src, err := realsnapd.ModuleSource()
+	c.Assert(err, IsNil)
+	released, err := realsnapd.UpdateNS(src)
+	c.Assert(err, IsNil)
+	src.Patches, err = filepath.Glob("../../upstream/security/patches-2.64/*.patch")
+	c.Assert(err, IsNil)
+	c.Assert(src.Patches, Not(HasLen), 0)
+	fixed, err := realsnapd.UpdateNS(src)
+	c.Assert(err, IsNil)
+
+	setup := system.Setup{Snaps: []system.Snap{
+		{YAML: exampleYAML(c, "private/consumer.yaml")},
+		{YAML: exampleYAML(c, "private/core.yaml")},
+		{YAML: []byte(squatterYAML)},
+		{YAML: []byte(providerYAML)},
+	}, Connections: []system.Connection{
+		{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"},
+		{PlugSnap: "squatter", Plug: "shmem", SlotSnap: "provider", Slot: "shmem"},
+	}}
+	var batches []uml.Batch
+	for _, updateNS := range []struct{ name, path string }{{"released", released}, {"fixed", fixed}} {
+		for _, sq := range squatters {
+			scene, err := enforce.GenerateScene("squat-"+sq.name+"-"+updateNS.name, enforce.Programs{Probe: probe, UpdateNS: updateNS.path}, setup)
+			c.Assert(err, IsNil)
+			ss := &squatScene{squatter: sq.name, updateNS: updateNS.name, scene: scene, reach: make(map[string]int)}
+			scene.Unconfined("", "shm-create", "/snap.other.frames")
+			scene.Unconfined("", "shm-create", "/pulse-shm-4242")
+			scene.Unconfined("", "sem-create", "/other-lock")
+			ss.take = sq.take(scene)
+			ss.setup = scene.SetUp("scratchpad")
+			for object, args := range outside {
+				ss.reach[object] = scene.App("scratchpad", "worker", args...)
+			}
+			ss.planted = scene.App("scratchpad", "worker", "exists", "/dev/shm/planted")
+			batch, err := scene.Batch()
+			c.Assert(err, IsNil)
+			batches = append(batches, batch)
+			s.scenes = append(s.scenes, ss)
+		}
+	}
+	report, err := uml.Run(batches)
+	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	for i, ss := range s.scenes {
+		ss.results = report.Results[i]
+	}
+}
+
+func (ss *squatScene) comment() CommentInterface {
+	return Commentf("squatter %s, %s snap-update-ns: %+v", ss.squatter, ss.updateNS, ss.results[ss.setup])
+}
+
+// outcome is what the kernel let the app do at step, or "skipped" when the
+// app did not start.
+func (ss *squatScene) outcome(c *C, step int) string {
+	if ss.results[step].Skipped {
+		return "skipped"
+	}
+	outcome, err := enforce.ParseOutcome(ss.results[step])
+	c.Assert(err, IsNil, ss.comment())
+	return outcome.String()
+}
+
+func (s *squatSuite) scene(c *C, squatter, updateNS string) *squatScene {
+	for _, ss := range s.scenes {
+		if ss.squatter == squatter && ss.updateNS == updateNS {
+			c.Assert(ss.results[ss.take].Exit, Equals, 0, Commentf("the squatter %s could not take the path: %+v", squatter, ss.results[ss.take]))
+			return ss
+		}
+	}
+	c.Fatalf("no scene of squatter %s with %s snap-update-ns", squatter, updateNS)
+	return nil
+}
+
+// Without a squatter, both make the private /dev/shm, and the host's
+// objects are out of the app's sight.
+func (s *squatSuite) TestNobody(c *C) {
+	for _, updateNS := range []string{"released", "fixed"} {
+		ss := s.scene(c, "nobody", updateNS)
+		c.Check(ss.scene.CheckSetUp(ss.results), IsNil)
+		for object, step := range ss.reach {
+			c.Check(ss.outcome(c, step), Equals, "ENOENT", Commentf("%s: %s", updateNS, object))
+		}
+	}
+}
+
+// A file, a FIFO, a symlink, or a file that a snap with write: ['*']
+// makes: the released snap-update-ns logs that it cannot mount and
+// carries on, and the app runs in the host's /dev/shm with the private
+// rules, reaching every object there. The fixed one fails, and snap-confine
+// does not start the app.
+func (s *squatSuite) TestNotADirectory(c *C) {
+	for _, squatter := range []string{"file", "fifo", "symlink", "snap"} {
+		released := s.scene(c, squatter, "released")
+		c.Check(released.results[released.setup].Exit, Equals, 0, released.comment())
+		c.Check(released.results[released.setup].Stderr, Matches,
+			`(?s).*cannot change mount namespace according to change mount \(/dev/shm/snap.scratchpad /dev/shm none bind,rw 0 0\): cannot use "/dev/shm/snap.scratchpad" as bind-mount source: not a directory\n`, released.comment())
+		for object, step := range released.reach {
+			c.Check(released.outcome(c, step), Equals, "allowed", Commentf("%s reaches %s", squatter, object))
+		}
+
+		fixed := s.scene(c, squatter, "fixed")
+		c.Check(fixed.results[fixed.setup].Exit, Equals, 1, fixed.comment())
+		c.Check(fixed.results[fixed.setup].Stdout, Equals,
+			"cannot update snap namespace: cannot use \"/dev/shm/snap.scratchpad\" as bind-mount source: not a directory\n", fixed.comment())
+		for _, step := range fixed.reach {
+			c.Check(fixed.outcome(c, step), Equals, "skipped", fixed.comment())
+		}
+	}
+}
+
+// A directory another user made: the released snap-update-ns mounts it,
+// silently, and the app's private /dev/shm is the squatter's, with what
+// the squatter put there. The fixed one refuses it.
+func (s *squatSuite) TestForeignDirectory(c *C) {
+	released := s.scene(c, "directory", "released")
+	c.Check(released.scene.CheckSetUp(released.results), IsNil)
+	c.Check(released.outcome(c, released.planted), Equals, "allowed", released.comment())
+
+	fixed := s.scene(c, "directory", "fixed")
+	c.Check(fixed.results[fixed.setup].Exit, Equals, 1, fixed.comment())
+	c.Check(fixed.results[fixed.setup].Stdout, Equals,
+		"cannot update snap namespace: cannot use \"/dev/shm/snap.scratchpad\" as bind-mount source: not owned by root\n", fixed.comment())
+	c.Check(fixed.outcome(c, fixed.planted), Equals, "skipped", fixed.comment())
+}
