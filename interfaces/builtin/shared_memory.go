@@ -27,7 +27,6 @@ import (
 	"reflect"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
@@ -95,6 +94,10 @@ const sharedMemoryPrivateConnectedPlugAppArmor = `
 # Description: the snap's private /dev/shm is its own, subdirectories included.
 "/dev/shm/**" mrwlkix,
 `
+
+// sharedMemoryPrivatePrefix starts the name of a snap's private /dev/shm in
+// the host's: /dev/shm/snap.<instance>.
+const sharedMemoryPrivatePrefix = "snap."
 
 // snap-update-ns binds /dev/shm/snap.<instance> over /dev/shm, creating the
 // source directory when it is missing.
@@ -222,42 +225,12 @@ const (
 // escape, and NUL: a name cannot hold them.
 const sharedMemoryAARE = `?[]{}^"\` + "\x00"
 
-// sharedMemoryPlain marks the ASCII characters that a name holds as they
-// are: printable, and neither AppArmor's, "/" nor "*".
-var sharedMemoryPlain = func() (plain [utf8.RuneSelf]bool) {
-	for c := byte(' '); c < 0x7f; c++ {
-		plain[c] = !strings.ContainsRune(sharedMemoryAARE+`/*`, rune(c))
-	}
-	return plain
-}()
-
-// sharedMemoryPlainName reports whether a name passes every check at a
-// glance, and how many "*" it holds: plain characters and single "*", no
-// space at either end, not too long, and not "..".
-func sharedMemoryPlainName(name string) (globs int, ok bool) {
-	if name == "" || len(name) > sharedMemoryMaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' || name == ".." {
-		return 0, false
-	}
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c == '*' && (i == 0 || name[i-1] != '*'):
-			globs++
-		case c >= utf8.RuneSelf || !sharedMemoryPlain[c]:
-			return 0, false
-		}
-	}
-	return globs, globs <= sharedMemoryMaxGlobs
-}
-
 // validateSharedMemoryName checks one entry of the "read" or "write" list,
 // and returns how many "*" it holds. An accepted name yields a rule that
 // AppArmor compiles and that matches one object, or with "*" several,
 // directly inside /dev/shm. A name that breaks several checks gets the
 // error of the first.
 func validateSharedMemoryName(name string) (globs int, err error) {
-	if globs, ok := sharedMemoryPlainName(name); ok {
-		return globs, nil
-	}
 	switch {
 	case name == "":
 		return 0, errors.New("shared-memory interface path is empty")
@@ -278,13 +251,16 @@ func validateSharedMemoryName(name string) (globs int, err error) {
 			return 0, fmt.Errorf("shared-memory interface path is invalid: %+q contains control character %+q", name, r)
 		}
 	}
-	if len(name) > sharedMemoryMaxNameLength {
+	switch {
+	case len(name) > sharedMemoryMaxNameLength:
 		return 0, fmt.Errorf("shared-memory interface path is too long: %q has %d bytes, more than %d", name, len(name), sharedMemoryMaxNameLength)
-	}
-	if globs = strings.Count(name, "*"); globs > sharedMemoryMaxGlobs {
+	case strings.Count(name, "*") > sharedMemoryMaxGlobs:
 		return 0, fmt.Errorf(`shared-memory interface path is invalid: %q contains more than %d "*"`, name, sharedMemoryMaxGlobs)
 	}
-	return globs, nil
+	if instance, ok := strings.CutPrefix(name, sharedMemoryPrivatePrefix); ok && snap.ValidateInstanceName(instance) == nil {
+		return 0, fmt.Errorf("shared-memory interface path is reserved: %q is where the private /dev/shm of snap %q is made", name, instance)
+	}
+	return strings.Count(name, "*"), nil
 }
 
 // sharedMemoryList returns a slot's "read" or "write" list, as snap.yaml
@@ -558,7 +534,7 @@ func (iface *sharedMemoryInterface) MountConnectedPlug(spec *mount.Specification
 		return fmt.Errorf(`shared-memory plug with "private: true" cannot be connected if %q is a symlink`, devShm)
 	}
 	return spec.AddMountEntry(osutil.MountEntry{
-		Name:    filepath.Join(devShm, "snap."+plug.Snap().InstanceName()),
+		Name:    filepath.Join(devShm, sharedMemoryPrivatePrefix+plug.Snap().InstanceName()),
 		Dir:     "/dev/shm",
 		Options: []string{"bind", "rw"},
 	})

@@ -157,7 +157,7 @@ slots:
 func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotAcceptsNames(c *C) {
 	for _, name := range []string{
 		"a", "*", "foo*", "*.lock", "a*b*c", "a b", ".", "..a", "a..", "...", "#", "a,b",
-		"@", "$x", "é", "日本", "😀", "sem.foo", "snap.other", "a*b*c*d*e",
+		"@", "$x", "é", "日本", "😀", "sem.foo", "a*b*c*d*e",
 		// lint warns about invisible characters
 		"a\u202eb", "a\u200bb", "a\u00a0b",
 		strings.Repeat("x", 255),
@@ -216,6 +216,19 @@ func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotErrors(c *C) {
 	// the whole set, as snapd prints it
 	_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith(`write: ["a?"]`), nil, "shmem")
 	c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), ErrorMatches, regexp.QuoteMeta(`shared-memory interface path is invalid: "a?" contains a reserved apparmor char from ?[]{}^"\`+"\x00"))
+}
+
+// snap-update-ns makes a snap's private /dev/shm at /dev/shm/snap.<instance>:
+// a slot cannot name that path, but may name the snap's other objects.
+func (s *SharedMemoryInterfaceSuite) TestSanitizeSlotPrivateDevShm(c *C) {
+	s.checkSlotErrors(c, []slotError{
+		{`write: [snap.other]`, `shared-memory interface path is reserved: "snap.other" is where the private /dev/shm of snap "other" is made`},
+		{`read: [snap.other_foo]`, `shared-memory interface path is reserved: "snap.other_foo" is where the private /dev/shm of snap "other_foo" is made`},
+	})
+	for _, name := range []string{"snap.other.frames", "snap.", "snap.Other", "snap.other*", "snap.*", "snap..other"} {
+		_, slotInfo := MockConnectedSlot(c, sharedMemoryProviderWith(fmt.Sprintf("write: [%q]", name)), nil, "shmem")
+		c.Check(interfaces.BeforePrepareSlot(s.iface, slotInfo), IsNil, Commentf("name %q", name))
+	}
 }
 
 // A control character makes the rule break the profile, or read as another
