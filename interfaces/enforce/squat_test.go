@@ -16,7 +16,8 @@ import (
 // snap, and runs snapd 2.64's own snap-update-ns, as released and with the
 // security fix of upstream/security, in one boot of the kernel.
 type squatSuite struct {
-	scenes []*squatScene
+	scenes  []*squatScene
+	connect *connectScene
 }
 
 var _ = Suite(&squatSuite{})
@@ -128,10 +129,60 @@ func (s *squatSuite) SetUpSuite(c *C) {
 			s.scenes = append(s.scenes, ss)
 		}
 	}
+	s.connect = connectWhileRunning(c, enforce.Programs{Probe: probe, UpdateNS: released}, setup)
+	batch, err := s.connect.scene.Batch()
+	c.Assert(err, IsNil)
+	batches = append(batches, batch)
 	report, err := uml.Run(batches)
 	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
 	for i, ss := range s.scenes {
 		ss.results = report.Results[i]
+	}
+	s.connect.results = report.Results[len(s.scenes)]
+}
+
+// connectScene is a private plug connected while its snap runs.
+type connectScene struct {
+	scene                   *enforce.Scene
+	update, mounted, before int
+	reach                   map[string]int
+	results                 []uml.Result
+}
+
+// connectWhileRunning preserves the namespace of a running snap at
+// /run/snapd/ns/scratchpad.mnt, as snap-confine does, with no private
+// /dev/shm in it yet; then, as snapd's mount backend does when the plug is
+// connected, and before its AppArmor backend loads the new profiles, it
+// runs snap-update-ns without a profile and without --from-snap-confine.
+func connectWhileRunning(c *C, programs enforce.Programs, setup system.Setup) *connectScene {
+	scene, err := enforce.GenerateScene("squat-connect", programs, setup)
+	c.Assert(err, IsNil)
+	cs := &connectScene{scene: scene, reach: make(map[string]int)}
+	scene.Unconfined("", "shm-create", "/snap.other.frames")
+	namespace := "squat-connect.running"
+	scene.Unconfined(namespace, "/usr/bin/true")
+	cs.before = scene.Unconfined(namespace, "/bin/sh", "-c", "grep -c ' /dev/shm ' /proc/self/mountinfo")
+	scene.Unconfined("", "/bin/sh", "-c", "mount --bind /run/snapd/ns /run/snapd/ns && mount --make-private /run/snapd/ns && "+
+		"touch /run/snapd/ns/scratchpad.mnt && mount --bind "+uml.NamespaceFile(namespace)+" /run/snapd/ns/scratchpad.mnt")
+	cs.update = scene.Unconfined("", enforce.SnapUpdateNSPath, "scratchpad")
+	cs.mounted = scene.Unconfined(namespace, "/bin/sh", "-c", "grep -c ' /dev/shm ' /proc/self/mountinfo")
+	for object, args := range outside {
+		cs.reach[object] = scene.Add(uml.Step{Argv: append([]string{"/snap/scratchpad/x1/bin/probe"}, args...), Profile: "snap.scratchpad.worker", Namespace: namespace})
+	}
+	return cs
+}
+
+// snapd connects a private plug of a running snap: the private /dev/shm is
+// mounted in its namespace, by snap-update-ns, which snapd runs unconfined.
+func (s *squatSuite) TestConnectWhileRunning(c *C) {
+	r := s.connect.results
+	c.Check(r[s.connect.before].Stdout, Equals, "1\n", Commentf("%+v", r[s.connect.before]))
+	c.Check(r[s.connect.update], DeepEquals, uml.Result{}, Commentf("%+v", r[s.connect.update]))
+	c.Check(r[s.connect.mounted].Stdout, Equals, "2\n", Commentf("%+v", r[s.connect.mounted]))
+	for object, step := range s.connect.reach {
+		outcome, err := enforce.ParseOutcome(r[step])
+		c.Assert(err, IsNil)
+		c.Check(outcome.String(), Equals, "ENOENT", Commentf("%s", object))
 	}
 }
 

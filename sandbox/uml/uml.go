@@ -75,6 +75,13 @@ type Step struct {
 	Needs []int
 }
 
+// NamespaceFile is the path, in the kernel's initial mount namespace, of
+// the file that holds the mount namespace a Step names, once a step has
+// run there.
+func NamespaceFile(name string) string {
+	return "/run/ns/" + name
+}
+
 // Batch loads its profiles, replacing any of the same name, installs its
 // files and then runs its steps in order.
 type Batch struct {
