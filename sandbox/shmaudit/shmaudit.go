@@ -1,6 +1,8 @@
 // Package shmaudit inspects a host's /dev/shm for what snaps leave there:
 // private directories snap.<instance> that are unsafe to bind over a snap's
-// /dev/shm, and memory held by snaps that are not installed (directories
+// /dev/shm (a danger when the snap has a private plug: snapd 2.64 then
+// runs it in the host's /dev/shm, or in a directory another user owns),
+// and memory held by snaps that are not installed (directories
 // snap.<instance>, objects snap.<instance>.* and semaphores
 // sem.snap.<instance>.*), measured in allocated bytes. An entry named like
 // these whose instance name is not valid belongs to no snap, and is reported
@@ -139,9 +141,11 @@ type audit struct {
 	installed map[string]bool
 	// seen are the inodes measured, so that hard links count once.
 	seen map[inode]bool
-	// declared are the names and globs of the installed snaps' slots.
-	declared []string
-	report   Report
+	// declared are the names and globs of the installed snaps' slots, and
+	// privatePlugs the installed snaps with a private plug.
+	declared     []string
+	privatePlugs map[string]bool
+	report       Report
 }
 
 // Audit inspects the entries of ROOT/dev/shm named like a snap's. installed
@@ -149,7 +153,8 @@ type audit struct {
 // not looked for. A symlinked ROOT/dev or ROOT/dev/shm is a finding, and is
 // not followed.
 func (r *Root) Audit(installed map[string]bool) (*Report, error) {
-	a := &audit{root: r, installed: installed, seen: map[inode]bool{}, declared: r.declaredNames(installed)}
+	a := &audit{root: r, installed: installed, seen: map[inode]bool{}}
+	a.declared, a.privatePlugs = r.readSnaps(installed)
 	a.report.Dir = filepath.Join(r.path, "dev/shm")
 	if err := a.inspect(); err != nil {
 		return nil, err
@@ -196,7 +201,7 @@ func (a *audit) inspect() error {
 		}
 		isSnap := snap.ValidateInstanceName(owner) == nil
 		if private && isSnap {
-			for _, problem := range privateDirProblems(shmFd, name, &st) {
+			for _, problem := range privateDirProblems(shmFd, name, a.privatePlugs[owner], &st) {
 				a.add(path, "%s", problem)
 			}
 		}
@@ -238,15 +243,16 @@ func (a *audit) temporarySemaphore(shmFd int, name string) {
 		"can open, read, write, map, lock and remove it", st.Uid)
 }
 
-// maxSnapYAMLSize is the most of a snap.yaml that declaredNames reads.
+// maxSnapYAMLSize is the most of a snap.yaml that readSnaps reads.
 const maxSnapYAMLSize = 1 << 20
 
-// declaredNames returns the "read" and "write" names of the shared-memory
-// slots of the installed snaps that the sanitizer accepts, as their current
-// revision's meta/snap.yaml declares them. A snap whose snap.yaml cannot be
-// read declares none.
-func (r *Root) declaredNames(installed map[string]bool) []string {
-	var names []string
+// readSnaps returns the "read" and "write" names of the shared-memory
+// slots of the installed snaps that the sanitizer accepts, and the snaps
+// with a private shared-memory plug, as their current revision's
+// meta/snap.yaml declares them. A snap whose snap.yaml cannot be read
+// declares none.
+func (r *Root) readSnaps(installed map[string]bool) (names []string, privatePlugs map[string]bool) {
+	privatePlugs = make(map[string]bool)
 	for instance := range installed {
 		data, err := r.readSnapYAML(instance)
 		if err != nil {
@@ -256,8 +262,13 @@ func (r *Root) declaredNames(installed map[string]bool) []string {
 		if err != nil {
 			continue
 		}
-		// A slot the sanitizer rejects grants nothing.
+		// A plug or slot the sanitizer rejects grants nothing.
 		builtin.SanitizePlugsSlots(info)
+		for _, plug := range info.Plugs {
+			if private, _ := plug.Attrs["private"].(bool); private && plug.Interface == "shared-memory" {
+				privatePlugs[instance] = true
+			}
+		}
 		for _, slot := range info.Slots {
 			if slot.Interface != "shared-memory" {
 				continue
@@ -272,7 +283,7 @@ func (r *Root) declaredNames(installed map[string]bool) []string {
 			}
 		}
 	}
-	return names
+	return names, privatePlugs
 }
 
 // readSnapYAML reads SNAP_MOUNT_DIR/<instance>/current/meta/snap.yaml,
@@ -332,22 +343,30 @@ func shmOwner(name string) (owner string, private, ok bool) {
 	return owner, !nested && !strings.HasPrefix(name, "sem."), true
 }
 
-// privateDirProblems returns what is wrong with a private directory.
-func privateDirProblems(dirFd int, name string, st *unix.Stat_t) []string {
+// privateDirProblems returns what is wrong with a private directory, and
+// what snapd makes of it for a snap with a private plug; private tells
+// whether the snap has one.
+func privateDirProblems(dirFd int, name string, private bool, st *unix.Stat_t) []string {
+	danger := "a private plug would fail open: "
+	if private {
+		danger = "DANGER, the snap's private plug fails open: "
+	}
+	const unmountable = "snapd 2.64's snap-update-ns cannot mount it, and the snap runs in the host's /dev/shm with every object open to it"
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFDIR:
 	case unix.S_IFLNK:
 		target, err := readlinkAt(dirFd, name)
 		if err != nil {
-			return []string{"private directory is a symlink"}
+			return []string{"private directory is a symlink; " + danger + unmountable}
 		}
-		return []string{fmt.Sprintf("private directory is a symlink to %q", target)}
+		return []string{fmt.Sprintf("private directory is a symlink to %q; %s%s", target, danger, unmountable)}
 	default:
-		return []string{fmt.Sprintf("private directory is not a directory but a %s", fileKind(st.Mode))}
+		return []string{fmt.Sprintf("private directory is not a directory but a %s; %s%s", fileKind(st.Mode), danger, unmountable)}
 	}
 	var problems []string
 	if st.Uid != 0 {
-		problems = append(problems, fmt.Sprintf("private directory is owned by uid %d, not root", st.Uid))
+		problems = append(problems, fmt.Sprintf("private directory is owned by uid %d, not root; %ssnapd 2.64's snap-update-ns mounts it, and uid %d owns the snap's private /dev/shm",
+			st.Uid, danger, st.Uid))
 	}
 	if mode := st.Mode & (unix.S_IFMT | 07777); mode != privateDirMode {
 		problems = append(problems, fmt.Sprintf("private directory has mode %04o, not 01777", mode&07777))

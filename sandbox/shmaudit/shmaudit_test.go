@@ -147,10 +147,10 @@ func TestAudit(t *testing.T) {
 	want := []string{
 		fmt.Sprintf(`"ROOT/dev/shm/sem.snap.gone.lock": left behind: no installed snap "gone"; %d bytes allocated in 1 files`, allocated(t, filepath.Join(shm, "sem.snap.gone.lock"))),
 		`"ROOT/dev/shm/snap.evil\nfake line": named like a snap's, but "evil\nfake line" is not a snap instance name; 0 bytes allocated in 0 files`,
-		`"ROOT/dev/shm/snap.file": private directory is not a directory but a regular file`,
+		`"ROOT/dev/shm/snap.file": private directory is not a directory but a regular file; a private plug would fail open: ` + unmountable,
 		fmt.Sprintf(`"ROOT/dev/shm/snap.gone.cache": left behind: no installed snap "gone"; %d bytes allocated in 1 files`, allocated(t, filepath.Join(shm, "snap.gone.cache"))),
-		`"ROOT/dev/shm/snap.link": private directory is a symlink to "/tmp"`,
-		`"ROOT/dev/shm/snap.notroot": private directory is owned by uid 1000, not root`,
+		`"ROOT/dev/shm/snap.link": private directory is a symlink to "/tmp"; a private plug would fail open: ` + unmountable,
+		`"ROOT/dev/shm/snap.notroot": private directory is owned by uid 1000, not root; a private plug would fail open: snapd 2.64's snap-update-ns mounts it, and uid 1000 owns the snap's private /dev/shm`,
 		// The hard link counts once, the sparse file as what it holds.
 		fmt.Sprintf(`"ROOT/dev/shm/snap.old": left behind: no installed snap "old"; %d bytes allocated in 2 files`, oldSize),
 		`"ROOT/dev/shm/snap.open": private directory has mode 0777, not 01777`,
@@ -315,6 +315,39 @@ func TestAuditNotSnapNames(t *testing.T) {
 		if got := audit(t, root, installed); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("installed %v: findings\n%s\nwant\n%s", installed, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+}
+
+// unmountable is what snapd 2.64 does with a private directory that is
+// not a directory.
+const unmountable = "snapd 2.64's snap-update-ns cannot mount it, and the snap runs in the host's /dev/shm with every object open to it"
+
+// A squatted private directory of an installed snap with a private plug is
+// a danger; that of a snap without one would be, were it to get one.
+func TestAuditPrivatePlugSquatted(t *testing.T) {
+	root := t.TempDir()
+	shm := filepath.Join(root, "dev/shm")
+	mkdir(t, shm, os.ModeSticky|0777)
+	private := "name: %s\nversion: 1\nplugs:\n  shared-memory: {private: true}\n"
+	installSnapYAML(t, root, "notes", fmt.Sprintf(private, "notes"))
+	installSnapYAML(t, root, "camera", fmt.Sprintf(private, "camera"))
+	installSnapYAML(t, root, "plain", "name: plain\nversion: 1\nplugs:\n  shared-memory: {private: false}\n")
+	for _, name := range []string{"snap.notes", "snap.plain"} {
+		if err := os.WriteFile(filepath.Join(shm, name), nil, 0644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkdir(t, filepath.Join(shm, "snap.camera"), os.ModeSticky|0777)
+	if err := os.Chown(filepath.Join(shm, "snap.camera"), 1000, 1000); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`"ROOT/dev/shm/snap.camera": private directory is owned by uid 1000, not root; DANGER, the snap's private plug fails open: snapd 2.64's snap-update-ns mounts it, and uid 1000 owns the snap's private /dev/shm`,
+		`"ROOT/dev/shm/snap.notes": private directory is not a directory but a regular file; DANGER, the snap's private plug fails open: ` + unmountable,
+		`"ROOT/dev/shm/snap.plain": private directory is not a directory but a regular file; a private plug would fail open: ` + unmountable,
+	}
+	if got := audit(t, root, set("notes", "camera", "plain")); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
