@@ -91,7 +91,7 @@ const sharedMemoryBaseDeclarationSlots = `
 `
 
 const sharedMemoryPrivateConnectedPlugAppArmor = `
-# Description: the snap's private /dev/shm is its own, subdirectories included.
+# Description: all of the private /dev/shm that snap-update-ns mounts over /dev/shm, subdirectories included.
 "/dev/shm/**" mrwlkix,
 `
 

@@ -1,7 +1,7 @@
 // Package mount renders the mount profiles that snapd's mount backend writes
 // for snap-update-ns (fstab lines such as "/dev/shm/snap.x /dev/shm none
-// bind,rw 0 0"), and applies their bind entries in a private mount
-// namespace, creating a missing private /dev/shm directory as snapd does.
+// bind,rw 0 0"). snapd's own snap-update-ns applies them in the kernel
+// tests (interfaces/enforce).
 package mount
 
 import (

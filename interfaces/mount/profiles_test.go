@@ -114,33 +114,3 @@ func (s *profilesSuite) TestBadInput(c *C) {
 	_, err = mount.ParseProfile(system.File{Name: "snap.x.fstab", Text: "only-one-field\n"})
 	c.Check(err, ErrorMatches, `cannot parse mount profile "snap.x.fstab": .*`)
 }
-
-func (s *profilesSuite) TestRunInNamespaceWithoutProfile(c *C) {
-	called := false
-	err := mount.RunInNamespace(nil, func() error {
-		called = true
-		return nil
-	})
-	c.Check(err, ErrorMatches, `cannot run in mount namespace: profile is nil`)
-	c.Check(called, Equals, false)
-}
-
-func (s *profilesSuite) TestUnsupportedEntries(c *C) {
-	for _, t := range []struct {
-		entry osutil.MountEntry
-		err   string
-	}{
-		{osutil.MountEntry{Name: "tmpfs", Dir: "/dev/shm", Type: "tmpfs"},
-			`cannot apply mount entry "tmpfs /dev/shm tmpfs defaults 0 0": only bind mounts are supported`},
-		{osutil.MountEntry{Name: "/a", Dir: "/b", Type: "none", Options: []string{"bind", "x-snapd.kind=symlink"}},
-			`cannot apply mount entry "/a /b none bind,x-snapd.kind=symlink 0 0": option "x-snapd.kind=symlink" is not supported`},
-	} {
-		called := false
-		err := mount.RunInNamespace(&osutil.MountProfile{Entries: []osutil.MountEntry{t.entry}}, func() error {
-			called = true
-			return nil
-		})
-		c.Check(err, ErrorMatches, t.err)
-		c.Check(called, Equals, false)
-	}
-}
