@@ -1,3 +1,4 @@
 package review
 
 var GlobsOverlap = globsOverlap
+var CoversPrivateDevShm = coversPrivateDevShm

@@ -78,3 +78,35 @@ func matches(pattern, name string) bool {
 		name, middle = name[i+len(part):], rest
 	}
 }
+
+// coversPrivateDevShm reports whether the name or glob matches some
+// snap.<instance>: "snap." and a part without ".", the name of a snap's
+// private /dev/shm.
+func coversPrivateDevShm(name string) bool {
+	const prefix = "snap."
+	// The states are how much of the prefix is matched, and then done:
+	// the prefix and at least one character but ".".
+	const done = len(prefix) + 1
+	var states [done + 1]bool
+	states[0] = true
+	for i := 0; i < len(name); i++ {
+		var next [done + 1]bool
+		for s, in := range states {
+			switch c := name[i]; {
+			case !in:
+			case c == '*':
+				// "*" takes the rest of the prefix and any part
+				// without "." or "/", or nothing.
+				for t := s; t <= done; t++ {
+					next[t] = true
+				}
+			case s < len(prefix):
+				next[s+1] = next[s+1] || c == prefix[s]
+			case c != '.' && c != '/':
+				next[done] = true
+			}
+		}
+		states = next
+	}
+	return states[done]
+}

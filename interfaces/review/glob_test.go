@@ -120,3 +120,16 @@ func BenchmarkGlobsOverlapLong(b *testing.B) {
 		})
 	}
 }
+
+func TestCoversPrivateDevShm(t *testing.T) {
+	for name, covers := range map[string]bool{
+		"snap.foo": true, "snap.foo_bar": true, "*": true, "s*": true, "snap*": true, "snap.*": true,
+		"*p.foo": true, "sn*o": true, "snap.foo*": true, "*.*": true, "*o": true, "snap.f*o": true,
+		"snap.": false, "snap": false, "snap.foo.bar": false, "snap.foo.*": false, "sem.snap.foo": false,
+		"foo": false, "snap..x": false, "*.*.*": false, "*snap.x.": false, "x*": false, "snap.a/b": false,
+	} {
+		if got := review.CoversPrivateDevShm(name); got != covers {
+			t.Errorf("coversPrivateDevShm(%q) = %v, want %v", name, got, covers)
+		}
+	}
+}

@@ -64,6 +64,9 @@ func reviewNames(attrs map[string]interface{}, compare bool) []nameWarning {
 			case strings.HasPrefix(name, "/"):
 				add(PathName, attr, name, pathNameMessage(name))
 			}
+			if attr == "write" && coversPrivateDevShm(name) {
+				add(PrivateDevShm, attr, name, privateDevShm)
+			}
 			if check, message := misreadName(name); check != "" {
 				add(check, attr, name, message)
 			}
@@ -101,6 +104,11 @@ const (
 	everySemaphore = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', " +
 		"and the temporary files glibc creates for any semaphore"
 )
+
+// privateDevShm is what a "write" name that covers snap.<instance> lets the
+// plugs of the slot do to a snap with a private plug.
+const privateDevShm = "covers snap.<instance>, the path of another snap's private /dev/shm: a plug of this slot can take it before that snap starts, " +
+	"and keep it from starting (with snapd 2.64 as released, open the host's /dev/shm to it)"
 
 // pathNameMessage says that names are relative to /dev/shm, and which name
 // to write for a path in it.

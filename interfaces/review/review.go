@@ -61,6 +61,9 @@ const (
 	EveryObject Check = "every-object"
 	// OtherSnaps: a name or glob that reaches other snaps' objects.
 	OtherSnaps Check = "other-snaps"
+	// PrivateDevShm: a "write" name or glob that covers snap.<instance>,
+	// where snap-update-ns makes a snap's private /dev/shm.
+	PrivateDevShm Check = "private-dev-shm"
 	// NotReadOnly: a "read" name that a "write" name also grants.
 	NotReadOnly Check = "not-read-only"
 	// ReadOnlySemaphore: a semaphore under "read", which sem_open cannot

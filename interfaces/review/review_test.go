@@ -65,6 +65,7 @@ func reviewFiles(t testing.TB, files []file) []string {
 const (
 	temporary = "is named like glibc's temporary semaphores, sem. and 6 letters or digits: every snap running as the same user with the rule for them (a connection to a slot that writes semaphores) reaches it, connected to this slot or not; give it a name of another length, or with a character that is not a letter or digit"
 	every     = "covers every semaphore in /dev/shm (sem.*): other snaps' (sem.snap.*), the host's programs', and the temporary files glibc creates for any semaphore"
+	private   = "covers snap.<instance>, the path of another snap's private /dev/shm: a plug of this slot can take it before that snap starts, and keep it from starting (with snapd 2.64 as released, open the host's /dev/shm to it)"
 )
 
 func TestSnaps(t *testing.T) {
@@ -111,10 +112,14 @@ func TestSnaps(t *testing.T) {
 		files:   []file{{"snap.yaml", slotYaml("    write: [\"*\", \"snap.*\", \"s*\", \"*.data\", sem.snap.other.lock, \"sem.*\", \"shm-*\"]\n")}},
 		want: []string{
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "snap.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "snap.*" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "s*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "s*" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "s*" ` + every,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*.data" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*.data" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.snap.other.lock" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem.*" ` + every,
@@ -129,9 +134,12 @@ func TestSnaps(t *testing.T) {
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem*" reaches objects of other snaps (snap.* or sem.snap.*)`,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "sem*" ` + every,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*.*" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*.*" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*.*" ` + every,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*m" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*m" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "write" value "s*.*m" reaches objects of other snaps (snap.* or sem.snap.*)`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "s*.*m" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" ` + temporary,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" names semaphores, which sem_open opens read-write: move it to "write"`,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready1" is not read-only: the plug can write it through "write" entry "se*"`,
@@ -156,12 +164,14 @@ func TestSnaps(t *testing.T) {
 		files:   []file{{"snap.yaml", slotYaml("    write: [\"*\", fastrtps_*, \"sem.fastrtps_*\"]\n")}},
 		want: []string{
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm: the slot's semaphores need only their names, declare write: ["fastrtps_*", "sem.fastrtps_*"]`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*" ` + private,
 		},
 	}, {
 		summary: "a bare star under write, a semaphore under read",
 		files:   []file{{"snap.yaml", slotYaml("    write: [\"*\"]\n    read: [sem.ready, frames]\n")}},
 		want: []string{
 			`snap.yaml: warning: slot "shmem": attribute "write" value "*" exposes every object in /dev/shm: the slot's semaphores need only their names, declare write: ["sem.ready"], read: ["frames"]`,
+			`snap.yaml: warning: slot "shmem": attribute "write" value "*" ` + private,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready" names semaphores, which sem_open opens read-write: move it to "write"`,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "sem.ready" is not read-only: the plug can write it through "write" entry "*"`,
 			`snap.yaml: warning: slot "shmem": attribute "read" value "frames" is not read-only: the plug can write it through "write" entry "*"`,
