@@ -35,9 +35,12 @@ import (
 	"github.com/snapcore/snapd/snap"
 )
 
+// SharedMemory is the name of the shared-memory interface.
+const SharedMemory = "shared-memory"
+
 // replaced names the interfaces of snapd 2.64 that snapd-shm replaces with
 // its own, each registered under the same name. It is the whole list.
-var replaced = []string{"shared-memory"}
+var replaced = []string{SharedMemory}
 
 // Replaced returns the names of snapd's interfaces that ours replace.
 func Replaced() []string {

@@ -94,14 +94,7 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 	for _, cmp := range s.comparisons {
 		scenes = append(scenes, cmp.ours.Scene(), cmp.upstream.Scene())
 	}
-	var batches []uml.Batch
-	for _, scene := range scenes {
-		batch, err := scene.Batch()
-		c.Assert(err, IsNil)
-		batches = append(batches, batch)
-	}
-	s.report, err = uml.Run(batches)
-	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	s.report = runScenes(c, scenes)
 	for i, name := range names {
 		s.scenarios[name].results = s.report.Results[i]
 	}
@@ -109,6 +102,20 @@ func (s *kernelSuite) SetUpSuite(c *C) {
 		cmp.oursResults = s.report.Results[len(names)+2*i]
 		cmp.upstreamResults = s.report.Results[len(names)+2*i+1]
 	}
+}
+
+// runScenes runs scenes in one boot of the kernel; the report's Results[i]
+// are those of scenes[i].
+func runScenes(c *C, scenes []*enforce.Scene) *uml.Report {
+	var batches []uml.Batch
+	for _, scene := range scenes {
+		batch, err := scene.Batch()
+		c.Assert(err, IsNil)
+		batches = append(batches, batch)
+	}
+	report, err := uml.Run(batches)
+	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	return report
 }
 
 // check asserts every expectation of a scenario, and that the scene's

@@ -112,14 +112,11 @@ func (s *semaphoreReachSuite) SetUpSuite(c *C) {
 	s.programs.Probe, err = enforce.BuildProbe(c.MkDir())
 	c.Assert(err, IsNil, Commentf("the kernel tests need gcc"))
 	s.scenes = []*reachScene{s.semaphoreRule(c), s.everyObject(c), s.unconnected(c), s.permissions(c, "rw"), s.permissions(c, "w"), s.linkPair(c), s.sides(c), s.sidesUpstream(c)}
-	var batches []uml.Batch
+	var scenes []*enforce.Scene
 	for _, r := range s.scenes {
-		batch, err := r.scene.Batch()
-		c.Assert(err, IsNil)
-		batches = append(batches, batch)
+		scenes = append(scenes, r.scene)
 	}
-	report, err := uml.Run(batches)
-	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	report := runScenes(c, scenes)
 	for i, r := range s.scenes {
 		r.results = report.Results[i]
 	}

@@ -22,28 +22,6 @@ type squatSuite struct {
 
 var _ = Suite(&squatSuite{})
 
-// squatterYAML is a snap whose plug is connected to the slot of
-// providerYAML, which writes every name, as the ROS 2 guide advises.
-const (
-	squatterYAML = `name: squatter
-version: "1.0"
-apps:
-  app:
-    command: bin/app
-    plugs: [shmem]
-plugs:
-  shmem:
-    interface: shared-memory
-`
-	providerYAML = `name: provider
-version: "1.0"
-slots:
-  shmem:
-    interface: shared-memory
-    write: ['*']
-`
-)
-
 // A squatter takes the private /dev/shm's path in a scene.
 type squatter struct {
 	name string
@@ -99,16 +77,17 @@ func (s *squatSuite) SetUpSuite(c *C) {
 	fixed, err := realsnapd.UpdateNS(src)
 	c.Assert(err, IsNil)
 
-	setup := system.Setup{Snaps: []system.Snap{
-		{YAML: exampleYAML(c, "private/consumer.yaml")},
-		{YAML: exampleYAML(c, "private/core.yaml")},
-		{YAML: []byte(squatterYAML)},
-		{YAML: []byte(providerYAML)},
-	}, Connections: []system.Connection{
+	// The squatter's plug is connected to a slot that writes every name,
+	// as the ROS 2 guide advises.
+	squatterSnaps, squat := reachSetup("squatter", "provider", `["*"]`)
+	setup := system.Setup{Snaps: append(squatterSnaps,
+		system.Snap{YAML: exampleYAML(c, "private/consumer.yaml")},
+		system.Snap{YAML: exampleYAML(c, "private/core.yaml")},
+	), Connections: []system.Connection{
 		{PlugSnap: "scratchpad", Plug: "shared-memory", SlotSnap: "core", Slot: "shared-memory"},
-		{PlugSnap: "squatter", Plug: "shmem", SlotSnap: "provider", Slot: "shmem"},
+		squat,
 	}}
-	var batches []uml.Batch
+	var scenes []*enforce.Scene
 	for _, updateNS := range []struct{ name, path string }{{"released", released}, {"fixed", fixed}} {
 		for _, sq := range squatters {
 			scene, err := enforce.GenerateScene("squat-"+sq.name+"-"+updateNS.name, enforce.Programs{Probe: probe, UpdateNS: updateNS.path}, setup)
@@ -123,18 +102,12 @@ func (s *squatSuite) SetUpSuite(c *C) {
 				ss.reach[object] = scene.App("scratchpad", "worker", args...)
 			}
 			ss.planted = scene.App("scratchpad", "worker", "exists", "/dev/shm/planted")
-			batch, err := scene.Batch()
-			c.Assert(err, IsNil)
-			batches = append(batches, batch)
+			scenes = append(scenes, scene)
 			s.scenes = append(s.scenes, ss)
 		}
 	}
 	s.connect = connectWhileRunning(c, enforce.Programs{Probe: probe, UpdateNS: released}, setup)
-	batch, err := s.connect.scene.Batch()
-	c.Assert(err, IsNil)
-	batches = append(batches, batch)
-	report, err := uml.Run(batches)
-	c.Assert(err, IsNil, Commentf("the kernel tests need linux.uml (apt-get install user-mode-linux) and AppArmor enabled in it"))
+	report := runScenes(c, append(scenes, s.connect.scene))
 	for i, ss := range s.scenes {
 		ss.results = report.Results[i]
 	}

@@ -15,7 +15,7 @@ import (
 // follow from the shared-memory base declaration.
 func explainInstall(info *snap.Info, err error) string {
 	for _, slot := range info.Slots {
-		if slot.Interface != sharedMemory || !strings.Contains(err.Error(), fmt.Sprintf("%q slot rule", slot.Name)) {
+		if slot.Interface != builtin.SharedMemory || !strings.Contains(err.Error(), fmt.Sprintf("%q slot rule", slot.Name)) {
 			continue
 		}
 		switch info.Type() {

@@ -15,8 +15,6 @@ import (
 // the store.
 const systemPublisher = "canonical"
 
-const sharedMemory = "shared-memory"
-
 // Install is an install of a plug snap and a slot snap, for which Check
 // applies snapd's policy to a shared-memory connection. A snap without a
 // publisher is installed locally (snap install --dangerous) and has no snap

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
@@ -20,7 +21,7 @@ func pickPlug(s *snapyaml.Snap, name string) (string, error) {
 	}
 	var names []string
 	for plugName, plug := range s.Declared.Plugs {
-		if plug.Interface == sharedMemory {
+		if plug.Interface == builtin.SharedMemory {
 			names = append(names, plugName)
 		}
 	}
@@ -43,12 +44,12 @@ func pickSlot(s *snapyaml.Snap, name string) (string, error) {
 	}
 	var names []string
 	for slotName, slot := range s.Installed.Slots {
-		if slot.Interface == sharedMemory {
+		if slot.Interface == builtin.SharedMemory {
 			names = append(names, slotName)
 		}
 	}
 	for badName := range s.Installed.BadInterfaces {
-		if slot, ok := s.Declared.Slots[badName]; ok && slot.Interface == sharedMemory {
+		if slot, ok := s.Declared.Slots[badName]; ok && slot.Interface == builtin.SharedMemory {
 			names = append(names, badName)
 		}
 	}
@@ -60,7 +61,7 @@ func noSuch(s *snapyaml.Snap, kind, name string) error {
 }
 
 func checkInterface(s *snapyaml.Snap, kind, name, iface string) error {
-	if iface != sharedMemory {
+	if iface != builtin.SharedMemory {
 		return fmt.Errorf("%s %q of snap %q (%s) has interface %q, not shared-memory", kind, name, s.Declared.InstanceName(), s.Path, iface)
 	}
 	return nil

@@ -22,8 +22,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
-const sharedMemory = "shared-memory"
-
 // Options say what the preview models and checks.
 type Options struct {
 	// Install is the install the policy verdicts apply to: local unless
@@ -95,7 +93,7 @@ func Connect(plugSnap *snapyaml.Snap, plugName string, slotSnap *snapyaml.Snap, 
 	if r.Policy, err = checkPolicy(plug, slot, opts.Install); err != nil {
 		return nil, err
 	}
-	iface, err := builtin.ByName(sharedMemory)
+	iface, err := builtin.ByName(builtin.SharedMemory)
 	if err != nil {
 		return nil, err
 	}
@@ -334,10 +332,10 @@ func (r *Report) addWarnings() error {
 func badSharedMemory(s *snapyaml.Snap) []BadInterface {
 	bad := []BadInterface{}
 	for name, msg := range s.Installed.BadInterfaces {
-		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == sharedMemory {
+		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == builtin.SharedMemory {
 			bad = append(bad, BadInterface{Kind: "plug", Name: name, Error: msg + review.RejectionHint(plug.Attrs)})
 		}
-		if slot, ok := s.Declared.Slots[name]; ok && slot.Interface == sharedMemory {
+		if slot, ok := s.Declared.Slots[name]; ok && slot.Interface == builtin.SharedMemory {
 			bad = append(bad, BadInterface{Kind: "slot", Name: name, Error: msg + review.RejectionHint(slot.Attrs)})
 		}
 	}

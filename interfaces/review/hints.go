@@ -87,7 +87,7 @@ func unknownAttribute(kind, name, attr string, known map[string]bool) string {
 	}
 	message := fmt.Sprintf("%s; did you mean %q?", ignored, meant)
 	switch meant {
-	case sharedMemory:
+	case builtin.SharedMemory:
 		return fmt.Sprintf("%s Without it, the identifier is the %s's name, %q", message, kind, name)
 	case "private":
 		return message + ` Without it, the plug is not private: it connects to a slot`

@@ -19,8 +19,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
 
-const sharedMemory = "shared-memory"
-
 // Snap is one snap under review.
 type Snap struct {
 	// Label names the snap in findings, such as the path of its snap.yaml.
@@ -240,12 +238,12 @@ func identifier(attrs map[string]interface{}, name string) (string, bool) {
 // slots, sorted.
 func sharedMemoryNames(info *snap.Info) (plugs, slots []string) {
 	for name, plug := range info.Plugs {
-		if plug.Interface == sharedMemory {
+		if plug.Interface == builtin.SharedMemory {
 			plugs = append(plugs, name)
 		}
 	}
 	for name, slot := range info.Slots {
-		if slot.Interface == sharedMemory {
+		if slot.Interface == builtin.SharedMemory {
 			slots = append(slots, name)
 		}
 	}

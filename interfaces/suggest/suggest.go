@@ -25,8 +25,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
-const sharedMemory = "shared-memory"
-
 // Options change what Suggest returns.
 type Options struct {
 	// Exact lists the names as seen, rather than patterns.
@@ -348,11 +346,11 @@ func shmName(p string) (string, bool) {
 // which the interface reads as a pattern of more names, or it is a snap's
 // own object.
 func refusal(name string) string {
-	iface, err := builtin.ByName(sharedMemory)
+	iface, err := builtin.ByName(builtin.SharedMemory)
 	if err != nil {
 		return err.Error()
 	}
-	slot := &snap.SlotInfo{Snap: &snap.Info{SuggestedName: "suggest"}, Name: sharedMemory, Interface: sharedMemory,
+	slot := &snap.SlotInfo{Snap: &snap.Info{SuggestedName: "suggest"}, Name: builtin.SharedMemory, Interface: builtin.SharedMemory,
 		Attrs: map[string]interface{}{"write": []interface{}{name}}}
 	if err := interfaces.BeforePrepareSlot(iface, slot); err != nil {
 		return err.Error()
@@ -590,8 +588,8 @@ func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, 
 	}
 	if len(instances) == 1 {
 		s := snapOf(instances[0])
-		s.Plugs = map[string]map[string]interface{}{sharedMemory: {"private": true}}
-		result.Connections = append(result.Connections, Connection{instances[0], sharedMemory, "", sharedMemory})
+		s.Plugs = map[string]map[string]interface{}{builtin.SharedMemory: {"private": true}}
+		result.Connections = append(result.Connections, Connection{instances[0], builtin.SharedMemory, "", builtin.SharedMemory})
 		result.Notes = append(result.Notes, fmt.Sprintf("%s: no other snap touches its objects, so a private /dev/shm serves it: its /dev/shm becomes its own, and other snaps no longer see its objects", instances[0]))
 		// Its semaphores are in its own /dev/shm too.
 		d.semaphores[instances[0]] = true
@@ -644,7 +642,7 @@ func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, 
 		write = append(write, d.inferSemaphores(result, c, globs)...)
 	}
 	id := identifier(globs, slotSnap)
-	slot := map[string]interface{}{"interface": sharedMemory, sharedMemory: id}
+	slot := map[string]interface{}{"interface": builtin.SharedMemory, builtin.SharedMemory: id}
 	if len(read) > 0 {
 		slot["read"] = read
 	}
@@ -657,7 +655,7 @@ func (d *denied) declareGroup(result *Result, snaps map[string]*Snap, c *group, 
 		if instance == slotSnap {
 			continue
 		}
-		snapOf(instance).Plugs = map[string]map[string]interface{}{id: {"interface": sharedMemory, sharedMemory: id}}
+		snapOf(instance).Plugs = map[string]map[string]interface{}{id: {"interface": builtin.SharedMemory, builtin.SharedMemory: id}}
 		result.Connections = append(result.Connections, Connection{instance, id, slotSnap, id})
 		result.Notes = append(result.Notes, fmt.Sprintf("%s plugs %s's slot %q: %s", instance, slotSnap, id, why[instance]))
 		if creates[instance] > 0 {
@@ -750,7 +748,7 @@ func identifier(patterns []string, slotSnap string) string {
 	}
 	if key, ok := family(prefix); ok {
 		id := strings.ToLower(key)
-		if snap.ValidateSlotName(id) == nil && id != sharedMemory {
+		if snap.ValidateSlotName(id) == nil && id != builtin.SharedMemory {
 			return id
 		}
 	}

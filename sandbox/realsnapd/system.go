@@ -26,6 +26,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/snapd-shm/snapd-shm/internal/shell"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
@@ -206,8 +207,8 @@ func writeExchange(dir string, opts Options, bases []string) error {
 }
 
 func shellQuoteAssign(kv string) string {
-	i := strings.IndexByte(kv, '=')
-	return kv[:i] + "='" + strings.ReplaceAll(kv[i+1:], "'", `'\''`) + "'"
+	name, value, _ := strings.Cut(kv, "=")
+	return name + "=" + shell.Quote(value)
 }
 
 func readReport(dir string, opts Options, total time.Duration) (*Report, error) {

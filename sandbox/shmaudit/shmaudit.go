@@ -265,12 +265,12 @@ func (r *Root) readSnaps(installed map[string]bool) (names []string, privatePlug
 		// A plug or slot the sanitizer rejects grants nothing.
 		builtin.SanitizePlugsSlots(info)
 		for _, plug := range info.Plugs {
-			if private, _ := plug.Attrs["private"].(bool); private && plug.Interface == "shared-memory" {
+			if private, _ := plug.Attrs["private"].(bool); private && plug.Interface == builtin.SharedMemory {
 				privatePlugs[instance] = true
 			}
 		}
 		for _, slot := range info.Slots {
-			if slot.Interface != "shared-memory" {
+			if slot.Interface != builtin.SharedMemory {
 				continue
 			}
 			for _, attr := range []string{"write", "read"} {

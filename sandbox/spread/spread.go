@@ -30,6 +30,7 @@ import (
 
 	"gopkg.in/yaml.v2"
 
+	"github.com/snapd-shm/snapd-shm/internal/shell"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 	"github.com/snapd-shm/snapd-shm/sandbox/realsnapd"
 )
@@ -263,7 +264,7 @@ const confinementQuery = "snap debug confinement"
 // line numbers.
 func script(task *Task) string {
 	var b strings.Builder
-	b.WriteString(`export SPREAD_SYSTEM=` + System + ` SPREAD_TASK=` + shellQuote(task.Name) + `
+	b.WriteString(`export SPREAD_SYSTEM=` + System + ` SPREAD_TASK=` + shell.Quote(task.Name) + `
 export TESTSTOOLS=/usr/local/bin TESTSLIB="$PWD/lib" SPREAD_PATH="$PWD"
 cd task
 `)
@@ -398,7 +399,3 @@ func commands(text string) []Line {
 }
 
 var closing = map[string]bool{"fi": true, "else": true, "then": true, "do": true, "done": true, "}": true, "esac": true, ";;": true}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -7,14 +7,16 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+
+	"github.com/snapd-shm/snapd-shm/internal/shell"
 )
 
 // initTemplate is PID 1 of the kernel. It runs from the host's root, builds
 // a root of its own on a tmpfs and pivots into it, so that /snap, /dev/shm
 // and everything the steps create stay inside the kernel.
 var initTemplate = template.Must(template.New("init").Funcs(template.FuncMap{
-	"quote": shellQuote,
-	"dir":   func(path string) string { return shellQuote(filepath.Dir(path)) },
+	"quote": shell.Quote,
+	"dir":   func(path string) string { return shell.Quote(filepath.Dir(path)) },
 	"mode":  func(mode os.FileMode) string { return fmt.Sprintf("%o", mode.Perm()) },
 }).Parse(`#!/bin/sh
 X={{.Dir}}
@@ -137,8 +139,4 @@ func initScript(dir string, batches []Batch) (string, error) {
 		Batches []Batch
 	}{dir, batches})
 	return script.String(), err
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
