@@ -9,7 +9,7 @@ import (
 
 	"github.com/snapcore/snapd/snap"
 
-	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
+	"github.com/snapd-shm/snapd-shm/interfaces/shmaudit"
 )
 
 type auditOptions struct {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
+	"github.com/snapd-shm/snapd-shm/interfaces/shmaudit"
 )
 
 // mockRoot makes a host root whose /dev/shm holds an installed snap's

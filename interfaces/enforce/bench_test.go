@@ -63,11 +63,11 @@ func BenchmarkEnforcePhases(b *testing.B) {
 		report(b, start)
 	})
 	// The boot, with one profile of no rules to load and one step.
-	empty := system.File{Name: "empty", Text: "profile empty {\n}\n"}
+	empty := uml.Profile{Name: "empty", Text: "profile empty {\n}\n"}
 	b.Run("kernel-boot", func(b *testing.B) {
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
-			if _, err := uml.Run([]uml.Batch{{Profiles: []system.File{empty}, Steps: []uml.Step{{Argv: []string{"/bin/true"}}}}}); err != nil {
+			if _, err := uml.Run([]uml.Batch{{Profiles: []uml.Profile{empty}, Steps: []uml.Step{{Argv: []string{"/bin/true"}}}}}); err != nil {
 				b.Fatal(err)
 			}
 		}

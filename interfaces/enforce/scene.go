@@ -250,7 +250,11 @@ func (s *Scene) Batch() (uml.Batch, error) {
 	if s.err != nil {
 		return uml.Batch{}, s.err
 	}
-	return uml.Batch{Profiles: s.profiles, Files: s.files, Steps: s.steps}, nil
+	profiles := make([]uml.Profile, len(s.profiles))
+	for i, p := range s.profiles {
+		profiles[i] = uml.Profile{Name: p.Name, Text: p.Text}
+	}
+	return uml.Batch{Profiles: profiles, Files: s.files, Steps: s.steps}, nil
 }
 
 func (s *Scene) hasProfile(name string) bool {

@@ -26,7 +26,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 )
 
@@ -75,6 +74,11 @@ type Step struct {
 	Needs []int
 }
 
+// Profile is an AppArmor profile file, named as the profile it holds.
+type Profile struct {
+	Name, Text string
+}
+
 // NamespaceFile is the path, in the kernel's initial mount namespace, of
 // the file that holds the mount namespace a Step names, once a step has
 // run there.
@@ -85,7 +89,7 @@ func NamespaceFile(name string) string {
 // Batch loads its profiles, replacing any of the same name, installs its
 // files and then runs its steps in order.
 type Batch struct {
-	Profiles []system.File // AppArmor profile files, each named as its profile
+	Profiles []Profile
 	Files    []File
 	Steps    []Step
 }

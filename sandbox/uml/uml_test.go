@@ -9,7 +9,6 @@ import (
 
 	. "gopkg.in/check.v1"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
@@ -20,8 +19,8 @@ type umlSuite struct{}
 var _ = Suite(&umlSuite{})
 
 // catProfile lets cat read /tmp/allowed, and with extra more.
-func catProfile(extra string) system.File {
-	return system.File{Name: "uml-test", Text: `#include <tunables/global>
+func catProfile(extra string) uml.Profile {
+	return uml.Profile{Name: "uml-test", Text: `#include <tunables/global>
 profile uml-test {
   #include <abstractions/base>
   /usr/bin/cat mr,
@@ -41,7 +40,7 @@ func (s *umlSuite) TestRun(c *C) {
 		{Path: "/tmp/denied", Source: filepath.Join(dir, "denied"), Mode: 0644},
 	}
 	report, err := uml.Run([]uml.Batch{{
-		Profiles: []system.File{catProfile("")},
+		Profiles: []uml.Profile{catProfile("")},
 		Files:    files,
 		Steps: []uml.Step{
 			{Argv: []string{"/usr/bin/cat", "/tmp/allowed"}, Profile: "uml-test"},
@@ -59,7 +58,7 @@ func (s *umlSuite) TestRun(c *C) {
 			{Argv: []string{"/usr/bin/echo", "after a failure"}, Needs: []int{0, 1}},
 		},
 	}, {
-		Profiles: []system.File{catProfile("  /tmp/denied r,\n")},
+		Profiles: []uml.Profile{catProfile("  /tmp/denied r,\n")},
 		Steps:    []uml.Step{{Argv: []string{"/usr/bin/cat", "/tmp/denied"}, Profile: "uml-test"}},
 	}, {
 		// A batch without profiles runs its steps, and loads nothing.
@@ -106,7 +105,7 @@ func (s *umlSuite) TestRunNeedsAnEarlierStep(c *C) {
 }
 
 func (s *umlSuite) TestRunRejectedProfile(c *C) {
-	_, err := uml.Run([]uml.Batch{{Profiles: []system.File{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
+	_, err := uml.Run([]uml.Batch{{Profiles: []uml.Profile{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
 	c.Assert(err, NotNil)
 	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not load profiles broken into the kernel: "), Equals, true, Commentf("%v", err))
 }

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
+	"github.com/snapd-shm/snapd-shm/interfaces/shmaudit"
 )
 
 // mockShm makes a host root whose /dev/shm holds one entry of each kind

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/snapd-shm/snapd-shm/sandbox/shmaudit"
+	"github.com/snapd-shm/snapd-shm/interfaces/shmaudit"
 )
 
 // A host has one snap installed, notes-app, with a private shared-memory
