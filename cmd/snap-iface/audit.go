@@ -12,6 +12,36 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/shmaudit"
 )
 
+// auditCommand is "snap-iface shm-audit" and its help.
+var auditCommand = command{
+	name:     "shm-audit",
+	synopsis: "snap-iface shm-audit [--root DIR] [--snaps NAME,...]",
+	about: `Inspects DIR/dev/shm: private directories snap.<instance> that are unsafe
+(a danger when an installed snap has a private plug: snapd 2.64 then runs it
+in the host's /dev/shm, or in a directory another user owns), and memory left behind by snaps that are not installed (directories
+snap.<instance>, objects snap.<instance>.* and semaphores
+sem.snap.<instance>.*), measured in allocated bytes. A snap counts as
+installed when DIR/snap/NAME/current exists (or
+DIR/var/lib/snapd/snap/NAME/current). An entry named like a snap's whose
+instance name is not valid belongs to no snap, and is reported with its
+size. Objects named like glibc's temporary semaphores, sem. and 6 letters or
+digits, are reported with their owner unless an installed snap's slot
+declares them (read from DIR/snap/NAME/current/meta/snap.yaml): the rule
+for those names exposes them to every snap that has it and runs as their
+owner. Other objects are not reported.
+
+It follows no symlink but a snap's "current", to a revision beside it: a
+symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are printed quoted. With nothing to report, one line says
+what was inspected.`,
+	exits: `0  no findings
+1  findings
+2  the command could not run`,
+	example: `snap-iface shm-audit
+snap-iface shm-audit --root /mnt/image --snaps firefox,ros2-talker`,
+	flags: func() *flag.FlagSet { return auditFlags(new(auditOptions)) },
+	run:   runAudit,
+}
+
 type auditOptions struct {
 	root, snaps string
 }

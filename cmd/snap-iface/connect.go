@@ -12,6 +12,39 @@ import (
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
+// connectCommand is "snap-iface connect" and its help.
+var connectCommand = command{
+	name:     "connect",
+	synopsis: "snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]",
+	about: `Shows what snapd would do with one shared-memory connection: whether each
+declaration passes the sanitizer, whether each snap installs and the snaps
+connect in the modelled install (and why not), then the AppArmor rules,
+snap-update-ns rules and mount profile of each side.
+
+A snap is a snap.yaml, a snapcraft.yaml, or a directory holding
+snap/snapcraft.yaml, snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml or
+snap.yaml (files of at most 1 MiB). SLOT_SNAP "system" is snapd's implicit
+system slot on a classic system. The plug or slot name may be left out when
+the snap has one.
+
+The install modelled is local (snap install --dangerous) unless publishers
+are given: then the snaps come from the store with snap declarations.`,
+	exits: `0  the connection happens in the modelled install (automatically or by
+   snap connect), and with --check the profiles compile
+1  it does not (a snap does not install, or the connection is denied), the
+   plug or the slot is invalid, or apparmor_parser rejects a profile; other
+   shared-memory plugs and slots that snapd rejects and leaves out are
+   listed, and lint reports them
+2  the command could not run: unreadable or invalid input, no such plug or
+   slot, a bad flag`,
+	example: `snap-iface connect testdata/ros2/listener testdata/ros2/talker
+snap-iface connect --check testdata/electron system
+snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
+    testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml`,
+	flags: func() *flag.FlagSet { return connectFlags(&connectOptions{}) },
+	run:   runConnect,
+}
+
 type connectOptions struct {
 	json, check, enforce             bool
 	install                          policy.Install

@@ -9,6 +9,21 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 )
 
+// lintCommand is "snap-iface lint" and its help.
+var lintCommand = command{
+	name:     "lint",
+	synopsis: "snap-iface lint [--json] SNAP...",
+	about: `Checks shared-memory plugs and slots as a store reviewer would, on the
+attributes as written, and pairs plugs with the slots of the snaps given.
+A snap is given as for connect.`,
+	exits: `0  no findings
+1  findings (errors or warnings)
+2  the command could not run`,
+	example: `snap-iface lint testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml`,
+	flags:   func() *flag.FlagSet { return lintFlags(new(bool)) },
+	run:     runLint,
+}
+
 func lintFlags(json *bool) *flag.FlagSet {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.BoolVar(json, "json", false, "print a JSON document")

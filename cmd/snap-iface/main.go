@@ -28,8 +28,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
 )
 
 const (
@@ -48,89 +46,8 @@ type command struct {
 	run   func(args []string, stdout io.Writer) (int, error)
 }
 
-var commands = []command{{
-	name:     "connect",
-	synopsis: "snap-iface connect [FLAGS] PLUG_SNAP[:PLUG] SLOT_SNAP[:SLOT]",
-	about: `Shows what snapd would do with one shared-memory connection: whether each
-declaration passes the sanitizer, whether each snap installs and the snaps
-connect in the modelled install (and why not), then the AppArmor rules,
-snap-update-ns rules and mount profile of each side.
-
-A snap is a snap.yaml, a snapcraft.yaml, or a directory holding
-snap/snapcraft.yaml, snapcraft.yaml, .snapcraft.yaml, meta/snap.yaml or
-snap.yaml (files of at most 1 MiB). SLOT_SNAP "system" is snapd's implicit
-system slot on a classic system. The plug or slot name may be left out when
-the snap has one.
-
-The install modelled is local (snap install --dangerous) unless publishers
-are given: then the snaps come from the store with snap declarations.`,
-	exits: `0  the connection happens in the modelled install (automatically or by
-   snap connect), and with --check the profiles compile
-1  it does not (a snap does not install, or the connection is denied), the
-   plug or the slot is invalid, or apparmor_parser rejects a profile; other
-   shared-memory plugs and slots that snapd rejects and leaves out are
-   listed, and lint reports them
-2  the command could not run: unreadable or invalid input, no such plug or
-   slot, a bad flag`,
-	example: `snap-iface connect testdata/ros2/listener testdata/ros2/talker
-snap-iface connect --check testdata/electron system
-snap-iface connect --plug-publisher acme --slot-publisher acme --slot-granted \
-    testdata/brand-store/dashboard.yaml testdata/brand-store/gateway.yaml`,
-	flags: func() *flag.FlagSet { return connectFlags(&connectOptions{}) },
-	run:   runConnect,
-}, {
-	name:     "lint",
-	synopsis: "snap-iface lint [--json] SNAP...",
-	about: `Checks shared-memory plugs and slots as a store reviewer would, on the
-attributes as written, and pairs plugs with the slots of the snaps given.
-A snap is given as for connect.`,
-	exits: `0  no findings
-1  findings (errors or warnings)
-2  the command could not run`,
-	example: `snap-iface lint testdata/wildcard/consumer.yaml testdata/wildcard/provider.yaml`,
-	flags:   func() *flag.FlagSet { return lintFlags(new(bool)) },
-	run:     runLint,
-}, {
-	name:     "shm-audit",
-	synopsis: "snap-iface shm-audit [--root DIR] [--snaps NAME,...]",
-	about: `Inspects DIR/dev/shm: private directories snap.<instance> that are unsafe,
-and memory left behind by snaps that are not installed (directories
-snap.<instance>, objects snap.<instance>.* and semaphores
-sem.snap.<instance>.*), measured in allocated bytes. A snap counts as
-installed when DIR/snap/NAME/current exists (or
-DIR/var/lib/snapd/snap/NAME/current). An entry named like a snap's whose
-instance name is not valid belongs to no snap, and is reported with its
-size. Objects named like glibc's temporary semaphores, sem. and 6 letters or
-digits, are reported with their owner unless an installed snap's slot
-declares them (read from DIR/snap/NAME/current/meta/snap.yaml): the rule
-for those names exposes them to every snap that has it and runs as their
-owner. Other objects are not reported.
-
-It follows no symlink but a snap's "current", to a revision beside it: a
-symlinked DIR/dev or DIR/dev/shm is itself a finding. Paths are printed quoted. With nothing to report, one line says
-what was inspected.`,
-	exits: `0  no findings
-1  findings
-2  the command could not run`,
-	example: `snap-iface shm-audit
-snap-iface shm-audit --root /mnt/image --snaps firefox,ros2-talker`,
-	flags: func() *flag.FlagSet { return auditFlags(new(auditOptions)) },
-	run:   runAudit,
-}, {
-	name:     "suggest",
-	synopsis: "snap-iface suggest [--json] [--exact] [--check] [--pair SNAP,SNAP] [LOG...]",
-	about: `Reads kernel log text (dmesg, journalctl -k, syslog, audit.log; stdin when no
-LOG is given), prints the shared-memory plugs, slots and snap connect commands
-that allow snap apps' AppArmor denials in /dev/shm, checked by the sanitizer
-and lint: the fewest patterns, or a private /dev/shm for a snap that shares none.`,
-	exits: `0  every denial is covered, and with --check the profiles compile
-1  a name cannot be declared, lint warns about a suggestion, or apparmor_parser rejects a profile
-2  the command could not run`,
-	example: `journalctl -k | snap-iface suggest
-snap-iface suggest --json /var/log/audit/audit.log`,
-	flags: func() *flag.FlagSet { return suggestFlags(new(bool), new(suggest.Options)) },
-	run:   runSuggest,
-}}
+// commands are snap-iface's commands, in the order help lists them.
+var commands = []command{connectCommand, lintCommand, auditCommand, suggestCommand}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

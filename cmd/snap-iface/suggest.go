@@ -9,6 +9,23 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/suggest"
 )
 
+// suggestCommand is "snap-iface suggest" and its help.
+var suggestCommand = command{
+	name:     "suggest",
+	synopsis: "snap-iface suggest [--json] [--exact] [--check] [--pair SNAP,SNAP] [LOG...]",
+	about: `Reads kernel log text (dmesg, journalctl -k, syslog, audit.log; stdin when no
+LOG is given), prints the shared-memory plugs, slots and snap connect commands
+that allow snap apps' AppArmor denials in /dev/shm, checked by the sanitizer
+and lint: the fewest patterns, or a private /dev/shm for a snap that shares none.`,
+	exits: `0  every denial is covered, and with --check the profiles compile
+1  a name cannot be declared, lint warns about a suggestion, or apparmor_parser rejects a profile
+2  the command could not run`,
+	example: `journalctl -k | snap-iface suggest
+snap-iface suggest --json /var/log/audit/audit.log`,
+	flags: func() *flag.FlagSet { return suggestFlags(new(bool), new(suggest.Options)) },
+	run:   runSuggest,
+}
+
 func suggestFlags(json *bool, opts *suggest.Options) *flag.FlagSet {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
 	fs.BoolVar(json, "json", false, "print a JSON document")
