@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
@@ -211,11 +211,7 @@ func attributesText(attrs map[string]interface{}) string {
 	if len(attrs) == 0 {
 		return "(none)"
 	}
-	out, err := json.Marshal(attrs)
-	if err != nil {
-		return fmt.Sprintf("%v", attrs)
-	}
-	return string(out)
+	return quote.JSON(attrs)
 }
 
 func writeRulesText(w io.Writer, side, snapName string, r *preview.Rules) {

@@ -17,7 +17,7 @@ import (
 	"github.com/snapcore/snapd/timings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
-	"github.com/snapd-shm/snapd-shm/internal/shell"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // The AppArmor support the profiles are written for: a kernel with every
@@ -58,7 +58,7 @@ func Generate(setup system.Setup, opts Options) (*system.Profiles, error) {
 		if err != nil {
 			return nil, err
 		}
-		parser = "#!/bin/sh\nexec " + shell.Quote(path) + " --skip-kernel-load \"$@\"\n"
+		parser = "#!/bin/sh\nexec " + quote.Shell(path) + " --skip-kernel-load \"$@\"\n"
 	}
 	b := &backend{}
 	return system.WriteProfiles(setup, b, func() string { return dirs.SnapAppArmorDir }, func(sys *system.System) (func(), error) {

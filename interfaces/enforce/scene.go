@@ -20,6 +20,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/snapcore/snapd/snap/naming"
+
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/mount"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
@@ -128,25 +130,21 @@ func NewScene(name string, programs Programs, profiles, mounts []system.File) (*
 	return s, nil
 }
 
-var (
-	appProfilePattern   = regexp.MustCompile(`^snap\.([^.]+)\.[^.]+$`)
-	mountProfilePattern = regexp.MustCompile(`^snap\.([^.]+)\.fstab$`)
-)
-
 // appInstance returns the instance of an app profile "snap.<instance>.<app>";
 // hook profiles, "snap.<instance>.hook.<hook>", are not apps.
 func appInstance(profile string) (string, bool) {
-	if m := appProfilePattern.FindStringSubmatch(profile); m != nil {
-		return m[1], true
+	tag, err := naming.ParseAppSecurityTag(profile)
+	if err != nil {
+		return "", false
 	}
-	return "", false
+	return tag.InstanceName(), true
 }
 
+// mountInstance returns the instance of a mount profile "snap.<instance>.fstab".
 func mountInstance(file string) (string, bool) {
-	if m := mountProfilePattern.FindStringSubmatch(file); m != nil {
-		return m[1], true
-	}
-	return "", false
+	name, isFstab := strings.CutSuffix(file, ".fstab")
+	instance, isSnap := strings.CutPrefix(name, "snap.")
+	return instance, isFstab && isSnap && naming.ValidateInstance(instance) == nil
 }
 
 // Namespace returns the mount namespace the apps of instance run in: their

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/snapd-shm/snapd-shm/internal/shell"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // Table renders the results as Markdown: one row per interface, then each
@@ -137,7 +137,7 @@ func writeHoles(b *strings.Builder, r *Results) {
 				if side.s.PeerYAML != "" {
 					fmt.Fprintf(b, "The snap.yaml of the snap it connects to:\n\n```yaml\n%s```\n\n", side.s.PeerYAML)
 				}
-				fmt.Fprintf(b, "`meta/hooks/%s`:\n\n```sh\n#!/bin/sh\nsnapctl set :%s %s\n```\n\n", side.hook, side.endpoint, shell.Quote(key+"="+snapctlValue(c.Value)))
+				fmt.Fprintf(b, "`meta/hooks/%s`:\n\n```sh\n#!/bin/sh\nsnapctl set :%s %s\n```\n\n", side.hook, side.endpoint, quote.Shell(key+"="+snapctlValue(c.Value)))
 				fmt.Fprintf(b, "Then `%s`.\n\n", side.s.Connect)
 				fmt.Fprintf(b, "- why it is a hole: %s\n", printable(c.Detail))
 				fmt.Fprintf(b, "- base declaration, snaps of one publisher from the store, no grant: %s\n", c.Policy)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v2"
+
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // DuplicateKey: a key given twice in one mapping of a snap.yaml, of which
@@ -26,13 +28,13 @@ func duplicateKeys(data []byte) []Finding {
 			key := fmt.Sprint(item.Key)
 			if value, seen := first[key]; seen {
 				f := Finding{Check: DuplicateKey, Attr: key, Value: item.Value, HasValue: true,
-					Message: fmt.Sprintf("is given twice: snapd keeps this last value and drops %s", jsonText(value))}
+					Message: fmt.Sprintf("is given twice: snapd keeps this last value and drops %s", quote.JSON(value))}
 				if len(path) == 2 && (path[0] == "plugs" || path[0] == "slots") {
 					f.Kind, f.Name = strings.TrimSuffix(path[0], "s"), path[1]
 				} else {
 					f.Attr, f.Value, f.HasValue = "", nil, false
 					f.Message = fmt.Sprintf("key %q is given twice: snapd keeps the last value, %s, and drops %s",
-						strings.Join(append(path, key), "."), jsonText(item.Value), jsonText(value))
+						strings.Join(append(path, key), "."), quote.JSON(item.Value), quote.JSON(value))
 				}
 				findings = append(findings, f)
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // Objects that belong to other snaps: their private directories and files,
@@ -114,10 +115,8 @@ const privateDevShm = "covers snap.<instance>, the path of another snap's privat
 // to write for a path in it.
 func pathNameMessage(path string) string {
 	const message = "is a path: names are relative to /dev/shm"
-	for _, dir := range []string{"/dev/shm/", "/run/shm/"} {
-		if name, ok := strings.CutPrefix(path, dir); ok && name != "" {
-			return fmt.Sprintf("%s, write %s", message, jsonText(name))
-		}
+	if name, ok := ObjectName(path); ok {
+		return fmt.Sprintf("%s, write %s", message, quote.JSON(name))
 	}
 	return message + ", and cannot reach outside it"
 }
@@ -158,7 +157,7 @@ func semaphoreDeclaration(written map[string][]string) string {
 func flowList(names []string) string {
 	quoted := make([]string, len(names))
 	for i, name := range names {
-		quoted[i] = jsonText(name)
+		quoted[i] = quote.JSON(name)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
 }

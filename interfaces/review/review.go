@@ -7,7 +7,6 @@
 package review
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,8 +14,8 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
-
 	"github.com/snapd-shm/snapd-shm/internal/keys"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // Snap is one snap under review.
@@ -124,19 +123,11 @@ func (f Finding) Detail() string {
 	if f.Attr != "" {
 		fmt.Fprintf(&b, "attribute %q ", f.Attr)
 		if f.HasValue {
-			fmt.Fprintf(&b, "value %s ", jsonText(f.Value))
+			fmt.Fprintf(&b, "value %s ", quote.JSON(f.Value))
 		}
 	}
 	b.WriteString(f.Message)
 	return b.String()
-}
-
-func jsonText(v interface{}) string {
-	out, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	return string(out)
 }
 
 // Attributes the interface reads; "interface" and "label" never reach Attrs.

@@ -317,28 +317,18 @@ func snapProfile(profile string) (instance, app string, ok bool) {
 	// A child profile (snap.x.app//null-…, a hat) is its parent's, as
 	// aa-logprof counts it.
 	profile, _, _ = strings.Cut(profile, "//")
-	rest, ok := strings.CutPrefix(profile, "snap.")
-	if !ok {
+	tag, err := naming.ParseSecurityTag(profile)
+	if err != nil {
 		return "", "", false
 	}
-	instance, app, ok = strings.Cut(rest, ".")
-	if !ok || snap.ValidateInstanceName(instance) != nil {
-		return "", "", false
-	}
-	if hook, isHook := strings.CutPrefix(app, "hook."); isHook {
-		return instance, app, naming.ValidateHook(hook) == nil
-	}
-	return instance, app, snap.ValidAppName(app)
+	_, app, _ = strings.Cut(strings.TrimPrefix(profile, "snap."), ".")
+	return tag.InstanceName(), app, true
 }
 
 // shmName returns the name of an object directly in /dev/shm or /run/shm.
 func shmName(p string) (string, bool) {
-	for _, dir := range []string{"/dev/shm/", "/run/shm/"} {
-		if name, ok := strings.CutPrefix(p, dir); ok && name != "" && !strings.Contains(name, "/") {
-			return name, true
-		}
-	}
-	return "", false
+	name, ok := review.ObjectName(p)
+	return name, ok && !strings.Contains(name, "/")
 }
 
 // refusal says why a name seen cannot be declared as it is, if it cannot:

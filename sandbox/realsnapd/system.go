@@ -26,7 +26,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/snapd-shm/snapd-shm/internal/shell"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
@@ -208,7 +208,7 @@ func writeExchange(dir string, opts Options, bases []string) error {
 
 func shellQuoteAssign(kv string) string {
 	name, value, _ := strings.Cut(kv, "=")
-	return name + "=" + shell.Quote(value)
+	return name + "=" + quote.Shell(value)
 }
 
 func readReport(dir string, opts Options, total time.Duration) (*Report, error) {

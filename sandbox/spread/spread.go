@@ -30,7 +30,7 @@ import (
 
 	"gopkg.in/yaml.v2"
 
-	"github.com/snapd-shm/snapd-shm/internal/shell"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
 	"github.com/snapd-shm/snapd-shm/sandbox/realsnapd"
 )
@@ -264,7 +264,7 @@ const confinementQuery = "snap debug confinement"
 // line numbers.
 func script(task *Task) string {
 	var b strings.Builder
-	b.WriteString(`export SPREAD_SYSTEM=` + System + ` SPREAD_TASK=` + shell.Quote(task.Name) + `
+	b.WriteString(`export SPREAD_SYSTEM=` + System + ` SPREAD_TASK=` + quote.Shell(task.Name) + `
 export TESTSTOOLS=/usr/local/bin TESTSLIB="$PWD/lib" SPREAD_PATH="$PWD"
 cd task
 `)

@@ -8,15 +8,15 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/snapd-shm/snapd-shm/internal/shell"
+	"github.com/snapd-shm/snapd-shm/internal/quote"
 )
 
 // initTemplate is PID 1 of the kernel. It runs from the host's root, builds
 // a root of its own on a tmpfs and pivots into it, so that /snap, /dev/shm
 // and everything the steps create stay inside the kernel.
 var initTemplate = template.Must(template.New("init").Funcs(template.FuncMap{
-	"quote": shell.Quote,
-	"dir":   func(path string) string { return shell.Quote(filepath.Dir(path)) },
+	"quote": quote.Shell,
+	"dir":   func(path string) string { return quote.Shell(filepath.Dir(path)) },
 	"mode":  func(mode os.FileMode) string { return fmt.Sprintf("%o", mode.Perm()) },
 }).Parse(`#!/bin/sh
 X={{.Dir}}
