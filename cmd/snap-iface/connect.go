@@ -9,7 +9,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 	"github.com/snapd-shm/snapd-shm/internal/quote"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // connectCommand is "snap-iface connect" and its help.
@@ -85,7 +84,7 @@ func runConnect(args []string, stdout io.Writer) (int, error) {
 	if err := plugSnap.SetInstanceKey(opts.plugInstanceKey); err != nil {
 		return 0, fmt.Errorf("--plug-instance-key: %v", err)
 	}
-	slotSnap := snapyaml.SnapdSnap()
+	slotSnap := preview.SnapdSnap()
 	if slotPath != systemArgument {
 		if slotSnap, err = loadSnap(slotPath); err != nil {
 			return 0, err

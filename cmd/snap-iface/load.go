@@ -4,16 +4,16 @@ import (
 	"os"
 	"strings"
 
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 )
 
 // systemArgument names snapd's implicit system slot on a classic system.
 const systemArgument = "system"
 
-// loadSnap reads a snap as snapyaml does and warns of what its
+// loadSnap reads a snap as preview.Load does and warns of what its
 // snapcraft.yaml holds that the preview leaves out.
-func loadSnap(path string) (*snapyaml.Snap, error) {
-	s, err := snapyaml.Load(path)
+func loadSnap(path string) (*preview.Snap, error) {
+	s, err := preview.Load(path)
 	if err != nil {
 		return nil, err
 	}

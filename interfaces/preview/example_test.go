@@ -6,18 +6,17 @@ import (
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // Two snapcraft projects, as a ROS 2 developer has them: the talker offers
 // Fast DDS's shared memory in a slot, the listener plugs it. Connect shows
 // what snapd decides for a local install and the rules each side gets.
 func ExampleConnect() {
-	listener, err := snapyaml.Load("../../testdata/ros2/listener")
+	listener, err := preview.Load("../../testdata/ros2/listener")
 	if err != nil {
 		log.Fatal(err)
 	}
-	talker, err := snapyaml.Load("../../testdata/ros2/talker")
+	talker, err := preview.Load("../../testdata/ros2/talker")
 	if err != nil {
 		log.Fatal(err)
 	}

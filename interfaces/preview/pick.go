@@ -6,12 +6,11 @@ import (
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // pickPlug returns the shared-memory plug called name, or the only one
 // when name is empty.
-func pickPlug(s *snapyaml.Snap, name string) (string, error) {
+func pickPlug(s *Snap, name string) (string, error) {
 	if name != "" {
 		plug, ok := s.Declared.Plugs[name]
 		if !ok {
@@ -31,7 +30,7 @@ func pickPlug(s *snapyaml.Snap, name string) (string, error) {
 // pickSlot returns the shared-memory slot called name, or the only one
 // when name is empty. An os or snapd snap has the implicit system slot
 // "shared-memory" even when its snap.yaml does not declare it.
-func pickSlot(s *snapyaml.Snap, name string) (string, error) {
+func pickSlot(s *Snap, name string) (string, error) {
 	if name != "" {
 		slot, ok := s.Declared.Slots[name]
 		if !ok {
@@ -56,18 +55,18 @@ func pickSlot(s *snapyaml.Snap, name string) (string, error) {
 	return pickOnly(s, "slot", names)
 }
 
-func noSuch(s *snapyaml.Snap, kind, name string) error {
+func noSuch(s *Snap, kind, name string) error {
 	return fmt.Errorf("snap %q (%s) has no %s %q", s.Declared.InstanceName(), s.Path, kind, name)
 }
 
-func checkInterface(s *snapyaml.Snap, kind, name, iface string) error {
+func checkInterface(s *Snap, kind, name, iface string) error {
 	if iface != builtin.SharedMemory {
 		return fmt.Errorf("%s %q of snap %q (%s) has interface %q, not shared-memory", kind, name, s.Declared.InstanceName(), s.Path, iface)
 	}
 	return nil
 }
 
-func pickOnly(s *snapyaml.Snap, kind string, names []string) (string, error) {
+func pickOnly(s *Snap, kind string, names []string) (string, error) {
 	sort.Strings(names)
 	switch len(names) {
 	case 0:

@@ -19,7 +19,6 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // Options say what the preview models and checks.
@@ -34,7 +33,7 @@ type Options struct {
 
 // connection is the plug and slot previewed, with their snaps.
 type connection struct {
-	plugSnap, slotSnap *snapyaml.Snap
+	plugSnap, slotSnap *Snap
 	plug, slot         string
 	install            policy.Install
 }
@@ -42,11 +41,11 @@ type connection struct {
 // Connect previews the connection of the shared-memory plug of plugSnap
 // to the shared-memory slot of slotSnap. An empty name stands for the
 // snap's only shared-memory plug or slot; the snapd snap of
-// snapyaml.SnapdSnap, like any os or snapd snap, has the implicit system
+// SnapdSnap, like any os or snapd snap, has the implicit system
 // slot. Both snaps may be one. An error means that the preview could not be
 // made: no such plug or slot, two snaps of one name, or an invalid
 // publisher (a *policy.PublisherError).
-func Connect(plugSnap *snapyaml.Snap, plugName string, slotSnap *snapyaml.Snap, slotName string, opts Options) (*Report, error) {
+func Connect(plugSnap *Snap, plugName string, slotSnap *Snap, slotName string, opts Options) (*Report, error) {
 	if plugSnap.Declared.InstanceName() == slotSnap.Declared.InstanceName() && plugSnap != slotSnap {
 		if !sameFile(plugSnap.Path, slotSnap.Path) {
 			return nil, fmt.Errorf("%s and %s both declare snap %q: give one file for a snap on both sides, or an instance key to preview two installs", plugSnap.Path, slotSnap.Path, plugSnap.Declared.InstanceName())
@@ -266,7 +265,7 @@ func rules(set *interfaces.SnapAppSet, add func(*snapdapparmor.Specification, *s
 
 // endpoint reports a plug or slot: its attributes are nil when the
 // sanitizer rejected it, whatever the other side is.
-func endpoint(s *snapyaml.Snap, name string, isSlot bool) Endpoint {
+func endpoint(s *Snap, name string, isSlot bool) Endpoint {
 	e := Endpoint{
 		File:     s.Path,
 		Snap:     s.Declared.InstanceName(),
@@ -329,7 +328,7 @@ func (r *Report) addWarnings() error {
 
 // badSharedMemory returns the sanitizer's verdicts on the snap's
 // shared-memory plugs and slots, sorted by name.
-func badSharedMemory(s *snapyaml.Snap) []BadInterface {
+func badSharedMemory(s *Snap) []BadInterface {
 	bad := []BadInterface{}
 	for name, msg := range s.Installed.BadInterfaces {
 		if plug, ok := s.Declared.Plugs[name]; ok && plug.Interface == builtin.SharedMemory {

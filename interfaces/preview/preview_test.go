@@ -9,7 +9,6 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 func Test(t *testing.T) { TestingT(t) }
@@ -34,8 +33,8 @@ slots:
   shmem: {interface: shared-memory, shared-memory: my-ipc, write: [students], read: [teachers]}
 `
 
-func parse(c *C, yaml string) *snapyaml.Snap {
-	s, err := snapyaml.Parse("snap.yaml", []byte(yaml))
+func parse(c *C, yaml string) *preview.Snap {
+	s, err := preview.Parse("snap.yaml", []byte(yaml))
 	c.Assert(err, IsNil)
 	return s
 }
@@ -82,7 +81,7 @@ func (s *previewSuite) TestConnectTemporarySemaphores(c *C) {
 // entry, and the implicit slot has no attributes of its own.
 func (s *previewSuite) TestConnectPrivate(c *C) {
 	scratch := parse(c, "name: scratch\nversion: '1'\napps:\n  work: {command: bin/work}\nplugs:\n  shared-memory: {private: true}\n")
-	r, err := preview.Connect(scratch, "", snapyaml.SnapdSnap(), "", preview.Options{})
+	r, err := preview.Connect(scratch, "", preview.SnapdSnap(), "", preview.Options{})
 	c.Assert(err, IsNil)
 	c.Check(r.Slot.Implicit, Equals, true)
 	c.Check(r.Policy.Connected, Equals, policy.ConnectedAuto)
@@ -157,7 +156,7 @@ func (s *previewSuite) TestConnectSameSnap(c *C) {
 	setup, err := r.Setup()
 	c.Assert(err, IsNil)
 	c.Check(setup.Snaps, HasLen, 1)
-	other, err := snapyaml.Parse("other.yaml", []byte(both))
+	other, err := preview.Parse("other.yaml", []byte(both))
 	c.Assert(err, IsNil)
 	_, err = preview.Connect(parse(c, both), "", other, "", preview.Options{})
 	c.Check(err, ErrorMatches, `snap.yaml and other.yaml both declare snap "both": .*`)

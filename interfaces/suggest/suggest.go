@@ -18,11 +18,11 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/sandbox/denial"
-	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
 
 // Options change what Suggest returns.
@@ -839,7 +839,7 @@ func validate(result *Result) error {
 	var snaps []review.Snap
 	for i := range result.Snaps {
 		s := &result.Snaps[i]
-		read, err := snapyaml.Parse(s.Instance+"/snap.yaml", s.snapYAML())
+		read, err := preview.Parse(s.Instance+"/snap.yaml", s.snapYAML())
 		if err != nil {
 			return fmt.Errorf("cannot suggest plugs and slots for snap %q: %v", s.Instance, err)
 		}

@@ -29,6 +29,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/preview"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
@@ -88,7 +89,7 @@ func survey(path string, registry system.Registry, total *tally) ([]string, erro
 		} else if p != path && (!strings.HasSuffix(p, ".yaml") || isSnapDir(filepath.Dir(p)) || inSnapDir(p)) {
 			return nil
 		}
-		s, err := snapyaml.Load(p)
+		s, err := preview.Load(p)
 		if err != nil {
 			return err
 		}

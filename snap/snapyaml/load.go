@@ -1,7 +1,8 @@
 // Package snapyaml reads a snap as snap-iface is given one: a snap.yaml, a
 // snapcraft.yaml, an unpacked snap or a snapcraft project directory. It
-// returns the snap.yaml, which for a snapcraft.yaml is what snapcraft writes,
-// and the snap as written and as snapd installs it.
+// finds the file, limits what it reads, and returns the snap.yaml, which
+// for a snapcraft.yaml is what snapcraft writes. What snapd makes of it is
+// its callers' (interfaces/preview).
 package snapyaml
 
 import (
@@ -11,10 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-
-	"github.com/snapcore/snapd/snap"
-
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
 // MaxSize is the largest input read. snap.yaml and snapcraft.yaml files
@@ -35,12 +32,6 @@ type Snap struct {
 	// YAML is the snap.yaml: the file read, or what snapcraft writes for a
 	// snapcraft.yaml.
 	YAML []byte
-	// Declared holds the plugs and slots as written, attributes without
-	// defaults.
-	Declared *snap.Info
-	// Installed is the snap as system.ReadSnap reads it with our registry:
-	// sanitized, and on an os or snapd snap with the implicit system slots.
-	Installed *snap.Info
 	// Warnings say which files of a directory were not read, and what a
 	// snapcraft.yaml holds that the snap.yaml leaves out.
 	Warnings []string
@@ -68,16 +59,6 @@ func Load(given string) (*Snap, error) {
 	return s, nil
 }
 
-// SnapdSnap is the snapd snap of a classic system, with its implicit slots;
-// its Path is "system".
-func SnapdSnap() *Snap {
-	s, err := Parse("system", []byte(system.SnapdSnapYAML))
-	if err != nil {
-		panic(fmt.Sprintf("internal error: cannot read the snapd snap: %v", err))
-	}
-	return s
-}
-
 // Parse reads the snap whose yaml, read from path, is data.
 func Parse(path string, data []byte) (*Snap, error) {
 	s := &Snap{Given: path, Path: path, YAML: data}
@@ -93,27 +74,7 @@ func Parse(path string, data []byte) (*Snap, error) {
 		}
 		s.YAML, s.Warnings = converted, warnings
 	}
-	var err error
-	if s.Declared, err = system.ParseSnapYAML(s.YAML); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if s.Installed, err = system.ReadSnap(system.Snap{YAML: s.YAML}, system.Ours()); err != nil {
-		return nil, fmt.Errorf("%s: snapd would refuse to install snap %q: %v", path, s.Declared.SnapName(), err)
-	}
 	return s, nil
-}
-
-// SetInstanceKey makes the snap a parallel install, NAME_KEY.
-func (s *Snap) SetInstanceKey(key string) error {
-	if key == "" {
-		return nil
-	}
-	if err := snap.ValidateInstanceName(s.Declared.SnapName() + "_" + key); err != nil {
-		return fmt.Errorf("cannot use instance key %q: %v", key, err)
-	}
-	s.Declared.InstanceKey = key
-	s.Installed.InstanceKey = key
-	return nil
 }
 
 // find returns path, or for a directory the first of DirFiles in it and
