@@ -304,7 +304,7 @@ func sharedMemoryAsUpstream(err error) string {
 }
 
 // sharedMemoryDocumentedDifference reports whether our error for a name
-// that snapd accepts gives one of the reasons README lists.
+// that snapd accepts gives one of the reasons docs/reference.md lists.
 func sharedMemoryDocumentedDifference(name string, err error) bool {
 	if strings.Contains(name, `\`) && strings.Contains(err.Error(), "contains a reserved apparmor char") {
 		return true

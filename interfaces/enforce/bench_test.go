@@ -11,7 +11,7 @@ import (
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
-// referencePair is the README's reference example: a consumer plugging a
+// referencePair is the reference example of docs/reference.md: a consumer plugging a
 // provider's slot.
 var referencePair = system.Setup{
 	Snaps: []system.Snap{

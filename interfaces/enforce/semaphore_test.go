@@ -15,7 +15,7 @@ import (
 // semaphoreReachSuite measures, in one boot of the kernel, what the rule for
 // glibc's temporary semaphore names lets a snap reach, beside what a slot
 // that writes "*" does, and whether a narrower set of rules would serve
-// glibc. The README's table of the rule's reach is this suite's.
+// glibc. The table of the rule's reach in docs/reference.md is this suite's.
 type semaphoreReachSuite struct {
 	programs enforce.Programs
 	scenes   []*reachScene
