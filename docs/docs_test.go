@@ -42,7 +42,7 @@ func examples(t *testing.T) []example {
 			found = append(found, example{
 				file:    file,
 				line:    strings.Count(text[:m[0]], "\n") + 1,
-				command: text[m[2]+len("$ "):m[3]],
+				command: text[m[2]+len("$ ") : m[3]],
 				output:  strings.Split(strings.TrimSuffix(text[m[4]:m[5]], "\n"), "\n"),
 			})
 		}
