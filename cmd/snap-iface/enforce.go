@@ -7,14 +7,13 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
-	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
 
 // enforceTable runs the connection's probes in the User-mode Linux kernel,
 // under the full profiles of both snaps, and returns the access table. An
 // invalid plug or slot has none.
 func enforceTable(r *preview.Report) (*enforce.Table, error) {
-	if _, err := uml.KernelPath(); err != nil {
+	if err := enforce.Available(); err != nil {
 		return nil, fmt.Errorf("--enforce: %v", err)
 	}
 	if r.Policy == nil {

@@ -281,9 +281,19 @@ func (p *AccessProbe) Table(kernel string, results []uml.Result) (*Table, error)
 	return &table, nil
 }
 
+// Available returns an error that says what to install when the kernel
+// that AccessTable boots is missing.
+func Available() error {
+	_, err := uml.KernelPath()
+	return err
+}
+
 // AccessTable builds the probe program, boots the kernel and measures the
 // access table of one connection. It tells progress what it is doing.
 func AccessTable(setup system.Setup, conn system.Connection, progress io.Writer) (*Table, error) {
+	if err := Available(); err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "snapd-shm-probe-")
 	if err != nil {
 		return nil, err
