@@ -16,8 +16,8 @@ import (
 // snap, and runs snapd 2.64's own snap-update-ns, as released and with the
 // security fix of upstream/security, in one boot of the kernel.
 type squatSuite struct {
-	scenes  []*squatScene
-	connect *connectScene
+	scenes                   []*squatScene
+	connect, connectSquatted *connectScene
 }
 
 var _ = Suite(&squatSuite{})
@@ -106,12 +106,14 @@ func (s *squatSuite) SetUpSuite(c *C) {
 			s.scenes = append(s.scenes, ss)
 		}
 	}
-	s.connect = connectWhileRunning(c, enforce.Programs{Probe: probe, UpdateNS: released}, setup)
-	report := runScenes(c, append(scenes, s.connect.scene))
+	s.connect = connectWhileRunning(c, "squat-connect", enforce.Programs{Probe: probe, UpdateNS: released}, setup, "")
+	s.connectSquatted = connectWhileRunning(c, "squat-connect-squatted", enforce.Programs{Probe: probe, UpdateNS: fixed}, setup, "touch /dev/shm/snap.scratchpad")
+	report := runScenes(c, append(scenes, s.connect.scene, s.connectSquatted.scene))
 	for i, ss := range s.scenes {
 		ss.results = report.Results[i]
 	}
 	s.connect.results = report.Results[len(s.scenes)]
+	s.connectSquatted.results = report.Results[len(s.scenes)+1]
 }
 
 // connectScene is a private plug connected while its snap runs.
@@ -127,15 +129,22 @@ type connectScene struct {
 // /dev/shm in it yet; then, as snapd's mount backend does when the plug is
 // connected, and before its AppArmor backend loads the new profiles, it
 // runs snap-update-ns without a profile and without --from-snap-confine.
-func connectWhileRunning(c *C, programs enforce.Programs, setup system.Setup) *connectScene {
-	scene, err := enforce.GenerateScene("squat-connect", programs, setup)
+// squat, when not "", is a command that an ordinary user runs first.
+func connectWhileRunning(c *C, name string, programs enforce.Programs, setup system.Setup, squat string) *connectScene {
+	scene, err := enforce.GenerateScene(name, programs, setup)
 	c.Assert(err, IsNil)
 	cs := &connectScene{scene: scene, reach: make(map[string]int)}
 	scene.Unconfined("", "shm-create", "/snap.other.frames")
-	namespace := "squat-connect.running"
+	scene.Unconfined("", "shm-create", "/pulse-shm-4242")
+	scene.Unconfined("", "sem-create", "/other-lock")
+	namespace := name + ".running"
 	scene.Unconfined(namespace, "/usr/bin/true")
 	cs.before = scene.Unconfined(namespace, "/bin/sh", "-c", "grep -c ' /dev/shm ' /proc/self/mountinfo")
-	scene.Unconfined("", "/bin/sh", "-c", "mount --bind /run/snapd/ns /run/snapd/ns && mount --make-private /run/snapd/ns && "+
+	if squat != "" {
+		scene.Add(uml.Step{Argv: []string{"/bin/sh", "-c", squat}, UID: 1000})
+	}
+	scene.Unconfined("", "/bin/sh", "-c", "umount /run/snapd/ns/scratchpad.mnt 2>/dev/null; "+
+		"mount --bind /run/snapd/ns /run/snapd/ns && mount --make-private /run/snapd/ns && "+
 		"touch /run/snapd/ns/scratchpad.mnt && mount --bind "+uml.NamespaceFile(namespace)+" /run/snapd/ns/scratchpad.mnt")
 	cs.update = scene.Unconfined("", enforce.SnapUpdateNSPath, "scratchpad")
 	cs.mounted = scene.Unconfined(namespace, "/bin/sh", "-c", "grep -c ' /dev/shm ' /proc/self/mountinfo")
@@ -156,6 +165,25 @@ func (s *squatSuite) TestConnectWhileRunning(c *C) {
 		outcome, err := enforce.ParseOutcome(r[step])
 		c.Assert(err, IsNil)
 		c.Check(outcome.String(), Equals, "ENOENT", Commentf("%s", object))
+	}
+}
+
+// The same, with a file in the private /dev/shm's place and the fixed
+// snap-update-ns: it fails, and snapd's mount backend then discards the
+// preserved namespace and carries on (interfaces/mount's Backend.Setup).
+// The processes already running keep their namespace, without the
+// private /dev/shm, and get the private rules: they reach the host's
+// objects. The fix does not close this.
+func (s *squatSuite) TestConnectWhileRunningSquatted(c *C) {
+	r := s.connectSquatted.results
+	c.Check(r[s.connectSquatted.update].Exit, Equals, 1, Commentf("%+v", r[s.connectSquatted.update]))
+	c.Check(r[s.connectSquatted.update].Stdout, Equals,
+		"cannot update snap namespace: cannot use \"/dev/shm/snap.scratchpad\" as bind-mount source: not a directory\n", Commentf("%+v", r[s.connectSquatted.update]))
+	c.Check(r[s.connectSquatted.mounted].Stdout, Equals, "1\n", Commentf("%+v", r[s.connectSquatted.mounted]))
+	for object, step := range s.connectSquatted.reach {
+		outcome, err := enforce.ParseOutcome(r[step])
+		c.Assert(err, IsNil)
+		c.Check(outcome.String(), Equals, "allowed", Commentf("%s", object))
 	}
 }
 
