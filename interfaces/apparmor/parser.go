@@ -13,7 +13,7 @@ import (
 
 	sandboxapparmor "github.com/snapcore/snapd/sandbox/apparmor"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
 // ErrNoParser is returned when apparmor_parser is not installed.
@@ -26,7 +26,7 @@ var ErrNoParser = errors.New("apparmor_parser not found: install Debian's apparm
 func parserCommand() (*exec.Cmd, error) {
 	var cmd *exec.Cmd
 	var err error
-	system.OutsideRun(func() { cmd, _, err = sandboxapparmor.AppArmorParser() })
+	snapdglobals.Borrow(func() { cmd, _, err = sandboxapparmor.AppArmorParser() })
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNoParser
 	}

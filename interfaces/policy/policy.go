@@ -12,20 +12,17 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/interfaces"
+
+	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
 const baseDeclarationHeader = `type: base-declaration
 authority-id: canonical
 series: 16
 revision: 0`
-
-// snapd keeps its builtin base declaration in one global of the asserts
-// package; BaseDeclaration borrows it for a moment.
-var builtinMu sync.Mutex
 
 // BaseDeclaration composes the base-declaration assertion from the
 // StaticInfo of ifaces, the way snapd composes its builtin one. snapd's
@@ -49,14 +46,20 @@ func BaseDeclaration(ifaces []interfaces.Interface) (*asserts.BaseDeclaration, e
 	}
 	buf.WriteString("\n")
 
-	builtinMu.Lock()
-	defer builtinMu.Unlock()
-	previous := asserts.BuiltinBaseDeclaration()
-	defer restoreBuiltinBaseDeclaration(previous)
-	if err := asserts.InitBuiltinBaseDeclaration(buf.Bytes()); err != nil {
-		return nil, fmt.Errorf("cannot compose base declaration: %v", err)
-	}
-	return asserts.BuiltinBaseDeclaration(), nil
+	// snapd keeps its builtin base declaration in a global of the asserts
+	// package: it is borrowed for a moment.
+	var decl *asserts.BaseDeclaration
+	var err error
+	snapdglobals.Borrow(func() {
+		previous := asserts.BuiltinBaseDeclaration()
+		defer restoreBuiltinBaseDeclaration(previous)
+		if err = asserts.InitBuiltinBaseDeclaration(buf.Bytes()); err != nil {
+			err = fmt.Errorf("cannot compose base declaration: %v", err)
+			return
+		}
+		decl = asserts.BuiltinBaseDeclaration()
+	})
+	return decl, err
 }
 
 func restoreBuiltinBaseDeclaration(previous *asserts.BaseDeclaration) {

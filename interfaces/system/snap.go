@@ -9,6 +9,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
 // ReadSnap reads a snap.yaml as snapd installs it on the classic host the
@@ -20,24 +21,23 @@ import (
 // An os or snapd snap carries the implicit system slot of every interface
 // implicit on classic: missing ones are added, as snapd does, and declared
 // ones are replaced by bare implicit ones, which are not sanitized.
-func ReadSnap(s Snap, registry Registry) (*snap.Info, error) {
-	globalsMu.Lock()
-	defer globalsMu.Unlock()
-	restore := onHost()
-	defer restore()
-	info, _, err := readSnap(s, registry.orOurs())
+func ReadSnap(s Snap, registry Registry) (info *snap.Info, err error) {
+	snapdglobals.Borrow(func() {
+		restore := onHost()
+		defer restore()
+		info, _, err = readSnap(s, registry.orOurs())
+	})
 	return info, err
 }
 
 // ParseSnapYAML parses a snap.yaml as it is written: its plugs and slots
 // are not sanitized, and their attributes have no defaults.
-func ParseSnapYAML(data []byte) (*snap.Info, error) {
-	globalsMu.Lock()
-	defer globalsMu.Unlock()
-	return parseSnapYAML(data)
+func ParseSnapYAML(data []byte) (info *snap.Info, err error) {
+	snapdglobals.Borrow(func() { info, err = parseSnapYAML(data) })
+	return info, err
 }
 
-// parseSnapYAML is ParseSnapYAML without the locking. snapd's global
+// parseSnapYAML is ParseSnapYAML on borrowed globals. snapd's global
 // sanitizer hook is replaced for the call, so that whichever registry set
 // it plays no part.
 func parseSnapYAML(data []byte) (*snap.Info, error) {
@@ -46,7 +46,7 @@ func parseSnapYAML(data []byte) (*snap.Info, error) {
 	return snap.InfoFromSnapYaml(data)
 }
 
-// readSnap is ReadSnap without the locking. It also returns the
+// readSnap is ReadSnap on borrowed globals. It also returns the
 // sanitizer's verdicts as one error, or nil when there are none.
 func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err error) {
 	info, err = parseSnapYAML(s.YAML)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
 // Snap is one snap.yaml, optionally parallel-installed.
@@ -131,17 +132,6 @@ type File struct {
 	Text string
 }
 
-// globalsMu guards the snapd globals that Run and ReadSnap change.
-var globalsMu sync.Mutex
-
-// OutsideRun calls fn while no Run or ReadSnap is under way, so that fn
-// sees snapd's globals as the process has them. fn must call neither.
-func OutsideRun(fn func()) {
-	globalsMu.Lock()
-	defer globalsMu.Unlock()
-	fn()
-}
-
 // installedRevision is the revision snapd gives the first snap installed
 // from a file without assertions: x1.
 var installedRevision = snap.R(-1)
@@ -170,14 +160,23 @@ func onHost() (restore func()) {
 // whatever the policy, as a forced "snap connect" would. A plug or slot that
 // the registry's sanitizer rejects is an error. Every snapd global it
 // changes is restored before it returns, and the temporary root is removed.
-// Runs and ReadSnap calls take turns: fn must call neither.
-func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) error {
+// Run borrows snapd's globals (internal/snapdglobals): fn must not call
+// Run, ReadSnap or ParseSnapYAML.
+func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error) (err error) {
 	if backend == nil {
 		return errors.New("cannot run a system: backend is nil")
 	}
-	globalsMu.Lock()
-	defer globalsMu.Unlock()
+	registry := setup.Registry.orOurs()
+	base, err := registry.BaseDeclaration()
+	if err != nil {
+		return err
+	}
+	snapdglobals.Borrow(func() { err = run(setup, registry, base, backend, fn) })
+	return err
+}
 
+// run is Run on borrowed globals.
+func run(setup Setup, registry Registry, base *asserts.BaseDeclaration, backend interfaces.SecurityBackend, fn func(*System) error) error {
 	root, err := os.MkdirTemp("", "snapd-shm-root-")
 	if err != nil {
 		return fmt.Errorf("cannot create temporary root directory: %v", err)
@@ -193,11 +192,6 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 		dirs.SetRootDir(previousRoot)
 	}()
 
-	registry := setup.Registry.orOurs()
-	base, err := registry.BaseDeclaration()
-	if err != nil {
-		return err
-	}
 	sys := &System{Root: root, Repository: interfaces.NewRepository()}
 	for _, iface := range registry.Interfaces() {
 		if err := sys.Repository.AddInterface(iface); err != nil {
