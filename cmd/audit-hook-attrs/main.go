@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/hookattrs"
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 )
 
 func main() {
@@ -36,7 +36,7 @@ func run(source, snapd, out, only string, noHoles bool) error {
 		return err
 	}
 	parsed := time.Since(start)
-	opts := hookattrs.Options{Registry: system.Ours(), Snapd: snapd, Keys: keys}
+	opts := hookattrs.Options{Registry: registry.Ours(), Snapd: snapd, Keys: keys}
 	if only != "" {
 		opts.Only = strings.Split(only, ",")
 	}

@@ -14,6 +14,7 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/golden"
 )
@@ -238,7 +239,7 @@ func (iface *badRuleInterface) AppArmorPermanentPlug(spec *snapdapparmor.Specifi
 }
 
 func (s *profilesSuite) TestParserRejection(c *C) {
-	registry := system.Registry{
+	registry := registry.Registry{
 		Interfaces:         func() []interfaces.Interface { return []interfaces.Interface{&badRuleInterface{}} },
 		SanitizePlugsSlots: func(*snap.Info) {},
 	}

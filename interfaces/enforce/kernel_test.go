@@ -11,6 +11,7 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
@@ -494,9 +495,9 @@ func comparisons(c *C, programs enforce.Programs) []*comparison {
 	probeBoth := func(summary string, snaps []system.Snap, conn system.Connection) *comparison {
 		cmp := &comparison{summary: summary, semCreate: -1}
 		var err error
-		cmp.ours, err = enforce.NewAccessProbe("ours-"+summary, programs, system.Setup{Snaps: snaps, Registry: system.Ours()}, conn)
+		cmp.ours, err = enforce.NewAccessProbe("ours-"+summary, programs, system.Setup{Snaps: snaps, Registry: registry.Ours()}, conn)
 		c.Assert(err, IsNil, Commentf(summary))
-		cmp.upstream, err = enforce.NewAccessProbe("upstream-"+summary, programs, system.Setup{Snaps: snaps, Registry: system.Upstream()}, conn)
+		cmp.upstream, err = enforce.NewAccessProbe("upstream-"+summary, programs, system.Setup{Snaps: snaps, Registry: registry.Upstream()}, conn)
 		c.Assert(err, IsNil, Commentf(summary))
 		cmps = append(cmps, cmp)
 		return cmp

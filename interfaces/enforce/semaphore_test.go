@@ -8,6 +8,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/enforce"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/sandbox/uml"
 )
@@ -285,7 +286,7 @@ func (s *semaphoreReachSuite) TestSides(c *C) { s.check(c, 6) }
 // every one.
 func (s *semaphoreReachSuite) sidesUpstream(c *C) *reachScene {
 	setup := sidesSetup()
-	setup.Registry = system.Upstream()
+	setup.Registry = registry.Upstream()
 	scene, err := enforce.GenerateScene("reach-sides-upstream", s.programs, setup)
 	c.Assert(err, IsNil)
 	r := &reachScene{scene: scene}

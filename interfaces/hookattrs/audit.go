@@ -21,6 +21,7 @@ import (
 	"github.com/snapcore/snapd/interfaces/utils"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/keys"
 )
@@ -128,7 +129,7 @@ func (r *Results) Holes() []string {
 
 // Options selects what Audit measures.
 type Options struct {
-	Registry system.Registry
+	Registry registry.Registry
 	// Snapd names the snapd audited, for the results.
 	Snapd string
 	// Keys are the candidate attribute names, from Keys.
@@ -179,7 +180,7 @@ func Audit(opts Options) (*Results, Timings, error) {
 // auditor audits one interface.
 type auditor struct {
 	iface    interfaces.Interface
-	registry system.Registry
+	registry registry.Registry
 	base     *asserts.BaseDeclaration
 	keys     []string
 	t        *Timings

@@ -11,7 +11,7 @@ import (
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/hookattrs"
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 )
 
 func Test(t *testing.T) { TestingT(t) }
@@ -66,7 +66,7 @@ var audited = []string{"content", "custom-device", "i2c", "kubernetes-support", 
 func (s *auditSuite) audit(c *C) *hookattrs.Results {
 	keys, err := hookattrs.Keys(snapdSource(c))
 	c.Assert(err, IsNil)
-	results, _, err := hookattrs.Audit(hookattrs.Options{Registry: system.Ours(), Keys: keys, Only: audited})
+	results, _, err := hookattrs.Audit(hookattrs.Options{Registry: registry.Ours(), Keys: keys, Only: audited})
 	c.Assert(err, IsNil)
 	c.Assert(results.Interfaces, HasLen, len(audited))
 	return results

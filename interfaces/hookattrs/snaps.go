@@ -5,6 +5,7 @@ import (
 
 	"gopkg.in/yaml.v2"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
@@ -82,7 +83,7 @@ func snapYAML(iface string, isSlot bool, typ string) []byte {
 
 // accepted reads a snap.yaml as snapd installs it, and returns why the
 // registry's sanitizer rejects its plug or slot, or "" if it accepts it.
-func accepted(registry system.Registry, data []byte) (string, error) {
+func accepted(registry registry.Registry, data []byte) (string, error) {
 	info, err := system.ReadSnap(system.Snap{YAML: data}, registry)
 	if err != nil {
 		return "", err

@@ -17,6 +17,7 @@ import (
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
 	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/review"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
@@ -213,7 +214,7 @@ func unconnected(infos []*snap.Info, conns []system.Connected) []string {
 // checkPolicy applies snapd's policy to the connection in the install,
 // against the base declaration of our registry.
 func checkPolicy(plug *interfaces.ConnectedPlug, slot *interfaces.ConnectedSlot, install policy.Install) (*Policy, error) {
-	base, err := system.Ours().BaseDeclaration()
+	base, err := registry.Ours().BaseDeclaration()
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/snapcore/snapd/snap"
 
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
 )
@@ -55,7 +56,7 @@ func read(s *snapyaml.Snap) (*Snap, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", s.Path, err)
 	}
-	installed, err := system.ReadSnap(system.Snap{YAML: s.YAML}, system.Ours())
+	installed, err := system.ReadSnap(system.Snap{YAML: s.YAML}, registry.Ours())
 	if err != nil {
 		return nil, fmt.Errorf("%s: snapd would refuse to install snap %q: %v", s.Path, declared.SnapName(), err)
 	}

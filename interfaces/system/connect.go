@@ -10,6 +10,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 )
 
 // SnapdSnapYAML is the snap.yaml of the snapd snap, which carries the
@@ -19,13 +20,13 @@ const SnapdSnapYAML = "name: snapd\nversion: \"2.64\"\ntype: snapd\n"
 
 // withSystemSnap returns the snaps with a snapd snap added at the end when
 // none of them is an os or snapd snap.
-func withSystemSnap(infos []*snap.Info, registry Registry) ([]*snap.Info, error) {
+func withSystemSnap(infos []*snap.Info, reg registry.Registry) ([]*snap.Info, error) {
 	for _, info := range infos {
 		if builtin.IsSystemSnap(info) {
 			return infos, nil
 		}
 	}
-	info, _, err := readSnap(Snap{YAML: []byte(SnapdSnapYAML)}, registry)
+	info, _, err := readSnap(Snap{YAML: []byte(SnapdSnapYAML)}, reg)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: cannot read the snapd snap: %v", err)
 	}

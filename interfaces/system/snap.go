@@ -9,6 +9,7 @@ import (
 	"github.com/snapcore/snapd/snap"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
@@ -21,11 +22,11 @@ import (
 // An os or snapd snap carries the implicit system slot of every interface
 // implicit on classic: missing ones are added, as snapd does, and declared
 // ones are replaced by bare implicit ones, which are not sanitized.
-func ReadSnap(s Snap, registry Registry) (info *snap.Info, err error) {
+func ReadSnap(s Snap, reg registry.Registry) (info *snap.Info, err error) {
 	snapdglobals.Borrow(func() {
 		restore := onHost()
 		defer restore()
-		info, _, err = readSnap(s, registry.orOurs())
+		info, _, err = readSnap(s, reg.OrOurs())
 	})
 	return info, err
 }
@@ -48,19 +49,19 @@ func parseSnapYAML(data []byte) (*snap.Info, error) {
 
 // readSnap is ReadSnap on borrowed globals. It also returns the
 // sanitizer's verdicts as one error, or nil when there are none.
-func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err error) {
+func readSnap(s Snap, reg registry.Registry) (info *snap.Info, rejected error, err error) {
 	info, err = parseSnapYAML(s.YAML)
 	if err != nil {
 		return nil, nil, err
 	}
 	info.InstanceKey = s.InstanceKey
 	info.Revision = installedRevision
-	systemSlots := takeSystemSlots(info, registry)
+	systemSlots := takeSystemSlots(info, reg)
 	declaredPlugs := make(map[string]bool, len(info.Plugs))
 	for name := range info.Plugs {
 		declaredPlugs[name] = true
 	}
-	registry.SanitizePlugsSlots(info)
+	reg.SanitizePlugsSlots(info)
 	if err := snap.Validate(info); err != nil {
 		return nil, nil, err
 	}
@@ -73,12 +74,12 @@ func readSnap(s Snap, registry Registry) (info *snap.Info, rejected error, err e
 // takeSystemSlots removes from an os or snapd snap the slots of interfaces
 // implicit on classic, adds the implicit ones it does not declare, and
 // returns them all, without attributes.
-func takeSystemSlots(info *snap.Info, registry Registry) map[string]*snap.SlotInfo {
+func takeSystemSlots(info *snap.Info, reg registry.Registry) map[string]*snap.SlotInfo {
 	if !builtin.IsSystemSnap(info) {
 		return nil
 	}
 	slots := make(map[string]*snap.SlotInfo)
-	for _, iface := range registry.Interfaces() {
+	for _, iface := range reg.Interfaces() {
 		if !interfaces.StaticInfoOf(iface).ImplicitOnClassic {
 			continue
 		}

@@ -11,18 +11,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/snapcore/snapd/asserts"
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
-	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/release"
 	"github.com/snapcore/snapd/snap"
 	"github.com/snapcore/snapd/timings"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
-	"github.com/snapd-shm/snapd-shm/interfaces/policy"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/internal/snapdglobals"
 )
 
@@ -38,60 +35,12 @@ type Connection struct {
 	SlotSnap, Slot string
 }
 
-// Registry is a set of interfaces and the sanitizer that checks a snap's
-// plugs and slots against them. A Registry without either function, the zero
-// Registry included, stands for Ours().
-type Registry struct {
-	Interfaces         func() []interfaces.Interface
-	SanitizePlugsSlots func(*snap.Info)
-	// baseDeclaration, when set, returns the base declaration of the
-	// interfaces, composed once.
-	baseDeclaration func() (*asserts.BaseDeclaration, error)
-}
-
-var (
-	ourBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
-		return policy.BaseDeclaration(builtin.Interfaces())
-	})
-	upstreamBaseDeclaration = sync.OnceValues(func() (*asserts.BaseDeclaration, error) {
-		return policy.BaseDeclaration(snapdbuiltin.Interfaces())
-	})
-)
-
-// Ours is snapd-shm's registry: snapd 2.64's interfaces, with ours in place
-// of snapd's of the same name.
-func Ours() Registry {
-	return Registry{Interfaces: builtin.Interfaces, SanitizePlugsSlots: builtin.SanitizePlugsSlots, baseDeclaration: ourBaseDeclaration}
-}
-
-// Upstream is snapd 2.64's own registry, unchanged.
-func Upstream() Registry {
-	return Registry{Interfaces: snapdbuiltin.Interfaces, SanitizePlugsSlots: snapdbuiltin.SanitizePlugsSlots, baseDeclaration: upstreamBaseDeclaration}
-}
-
-// BaseDeclaration returns the base declaration composed from the
-// registry's interfaces, as snapd composes its own.
-func (r Registry) BaseDeclaration() (*asserts.BaseDeclaration, error) {
-	r = r.orOurs()
-	if r.baseDeclaration != nil {
-		return r.baseDeclaration()
-	}
-	return policy.BaseDeclaration(r.Interfaces())
-}
-
-func (r Registry) orOurs() Registry {
-	if r.Interfaces == nil || r.SanitizePlugsSlots == nil {
-		return Ours()
-	}
-	return r
-}
-
 // Setup is what a System holds: snaps, the connections asked for, the
 // registry the repository uses, and the snaps' declarations.
 type Setup struct {
 	Snaps       []Snap
 	Connections []Connection
-	Registry    Registry
+	Registry    registry.Registry
 	// Declarations are snap declarations, matched to the snaps by snap
 	// name. A snap without one is installed as "snap install --dangerous"
 	// installs it: no installation or connection policy is checked, and
@@ -166,17 +115,17 @@ func Run(setup Setup, backend interfaces.SecurityBackend, fn func(*System) error
 	if backend == nil {
 		return errors.New("cannot run a system: backend is nil")
 	}
-	registry := setup.Registry.orOurs()
-	base, err := registry.BaseDeclaration()
+	reg := setup.Registry.OrOurs()
+	base, err := reg.BaseDeclaration()
 	if err != nil {
 		return err
 	}
-	snapdglobals.Borrow(func() { err = run(setup, registry, base, backend, fn) })
+	snapdglobals.Borrow(func() { err = run(setup, reg, base, backend, fn) })
 	return err
 }
 
 // run is Run on borrowed globals.
-func run(setup Setup, registry Registry, base *asserts.BaseDeclaration, backend interfaces.SecurityBackend, fn func(*System) error) error {
+func run(setup Setup, reg registry.Registry, base *asserts.BaseDeclaration, backend interfaces.SecurityBackend, fn func(*System) error) error {
 	root, err := os.MkdirTemp("", "snapd-shm-root-")
 	if err != nil {
 		return fmt.Errorf("cannot create temporary root directory: %v", err)
@@ -193,7 +142,7 @@ func run(setup Setup, registry Registry, base *asserts.BaseDeclaration, backend 
 	}()
 
 	sys := &System{Root: root, Repository: interfaces.NewRepository()}
-	for _, iface := range registry.Interfaces() {
+	for _, iface := range reg.Interfaces() {
 		if err := sys.Repository.AddInterface(iface); err != nil {
 			return err
 		}
@@ -203,7 +152,7 @@ func run(setup Setup, registry Registry, base *asserts.BaseDeclaration, backend 
 	}
 	infos := make([]*snap.Info, 0, len(setup.Snaps)+1)
 	for i, s := range setup.Snaps {
-		info, rejected, err := readSnap(s, registry)
+		info, rejected, err := readSnap(s, reg)
 		if err == nil {
 			err = rejected
 		}
@@ -212,7 +161,7 @@ func run(setup Setup, registry Registry, base *asserts.BaseDeclaration, backend 
 		}
 		infos = append(infos, info)
 	}
-	if infos, err = withSystemSnap(infos, registry); err != nil {
+	if infos, err = withSystemSnap(infos, reg); err != nil {
 		return err
 	}
 	decls, err := declarations(infos, setup.Declarations)

@@ -7,12 +7,11 @@ import (
 
 	"github.com/snapcore/snapd/dirs"
 	"github.com/snapcore/snapd/interfaces"
-	snapdbuiltin "github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/interfaces/ifacetest"
-	"github.com/snapcore/snapd/snap"
 	. "gopkg.in/check.v1"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
@@ -36,7 +35,7 @@ plugs:
 `
 
 func (s *systemSuite) TestReadSnapKeepsVerdicts(c *C) {
-	info, err := system.ReadSnap(system.Snap{YAML: []byte(consumerYaml), InstanceKey: "foo"}, system.Ours())
+	info, err := system.ReadSnap(system.Snap{YAML: []byte(consumerYaml), InstanceKey: "foo"}, registry.Ours())
 	c.Assert(err, IsNil)
 	c.Check(info.InstanceName(), Equals, "consumer_foo")
 	c.Check(info.Plugs["my-ipc"], NotNil)
@@ -52,7 +51,7 @@ func (s *systemSuite) TestReadSnapErrors(c *C) {
 		{system.Snap{YAML: []byte("name: [")}, `.*yaml.*`},
 		{system.Snap{YAML: []byte(consumerYaml), InstanceKey: "Bad!"}, `invalid instance key: "Bad!"`},
 	} {
-		_, err := system.ReadSnap(t.snap, system.Registry{})
+		_, err := system.ReadSnap(t.snap, registry.Registry{})
 		c.Check(err, ErrorMatches, t.err)
 	}
 }
@@ -64,7 +63,7 @@ func (s *systemSuite) TestSystemSlots(c *C) {
 		"name: snapd\nversion: \"1\"\ntype: snapd\n",
 		"name: core\nversion: \"16\"\ntype: os\nslots:\n  shared-memory:\n    write: [a]\n",
 	} {
-		info, err := system.ReadSnap(system.Snap{YAML: []byte(yaml)}, system.Ours())
+		info, err := system.ReadSnap(system.Snap{YAML: []byte(yaml)}, registry.Ours())
 		c.Assert(err, IsNil)
 		c.Check(info.BadInterfaces, HasLen, 0, Commentf(yaml))
 		for _, iface := range builtin.Interfaces() {
@@ -78,35 +77,6 @@ func (s *systemSuite) TestSystemSlots(c *C) {
 			c.Check(slot.Attrs, HasLen, 0)
 		}
 	}
-}
-
-// The registry can be snapd's own: its shared-memory is snapd's.
-func (s *systemSuite) TestUpstreamRegistry(c *C) {
-	ours, upstream := system.Ours(), system.Upstream()
-	c.Check(upstream.Interfaces(), DeepEquals, snapdbuiltin.Interfaces())
-	var oursShm, upstreamShm interfaces.Interface
-	for _, iface := range ours.Interfaces() {
-		if iface.Name() == "shared-memory" {
-			oursShm = iface
-		}
-	}
-	for _, iface := range upstream.Interfaces() {
-		if iface.Name() == "shared-memory" {
-			upstreamShm = iface
-		}
-	}
-	c.Assert(oursShm, NotNil)
-	c.Assert(upstreamShm, NotNil)
-	c.Check(oursShm, Not(Equals), upstreamShm)
-
-	// Only ours refuses a name with AppArmor's escape.
-	backslash := system.Snap{YAML: []byte("name: provider\nversion: \"1\"\nslots:\n  shm:\n    interface: shared-memory\n    write: ['a\\b']\n")}
-	info, err := system.ReadSnap(backslash, upstream)
-	c.Assert(err, IsNil)
-	c.Check(info.BadInterfaces, HasLen, 0)
-	info, err = system.ReadSnap(backslash, ours)
-	c.Assert(err, IsNil)
-	c.Check(info.BadInterfaces["shm"], Equals, `shared-memory interface path is invalid: "a\\b" contains a reserved apparmor char from ?[]{}^"\`+"\x00")
 }
 
 func (s *systemSuite) TestRun(c *C) {
@@ -172,25 +142,6 @@ func (s *systemSuite) TestWriteProfiles(c *C) {
 	c.Check(profiles, IsNil)
 }
 
-func (s *systemSuite) TestBaseDeclaration(c *C) {
-	ours, err := system.Registry{}.BaseDeclaration()
-	c.Assert(err, IsNil)
-	again, err := system.Ours().BaseDeclaration()
-	c.Assert(err, IsNil)
-	c.Check(again, Equals, ours)
-	upstream, err := system.Upstream().BaseDeclaration()
-	c.Assert(err, IsNil)
-	c.Check(ours.SlotRule("network"), DeepEquals, upstream.SlotRule("network"))
-	c.Check(upstream, Not(Equals), ours)
-	c.Check(upstream.SlotRule("shared-memory"), NotNil)
-
-	// A registry of its own composes its own.
-	mine := system.Registry{Interfaces: func() []interfaces.Interface { return nil }, SanitizePlugsSlots: func(*snap.Info) {}}
-	decl, err := mine.BaseDeclaration()
-	c.Assert(err, IsNil)
-	c.Check(decl.SlotRule("network"), IsNil)
-}
-
 // Snaps are validated as snapd validates them on installation.
 func (s *systemSuite) TestReadSnapValidates(c *C) {
 	for _, t := range []struct{ yaml, err string }{
@@ -198,7 +149,7 @@ func (s *systemSuite) TestReadSnapValidates(c *C) {
 		{"name: noversion\n", `invalid snap version: cannot be empty`},
 		{"name: app\nversion: \"1\"\napps:\n  a:\n    command: bin/a\n    daemon: bogus\n", `.*"bogus".*`},
 	} {
-		_, err := system.ReadSnap(system.Snap{YAML: []byte(t.yaml)}, system.Ours())
+		_, err := system.ReadSnap(system.Snap{YAML: []byte(t.yaml)}, registry.Ours())
 		c.Check(err, ErrorMatches, t.err, Commentf(t.yaml))
 	}
 }

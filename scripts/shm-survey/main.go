@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/preview"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 	"github.com/snapd-shm/snapd-shm/internal/keys"
 	"github.com/snapd-shm/snapd-shm/snap/snapyaml"
@@ -39,7 +40,7 @@ func main() {
 	registryName := flag.String("registry", "snapd", `the sanitizer: "snapd" (the snapd built against) or "ours"`)
 	baseline := flag.String("baseline", "", "a previous run's output: print only the lines it lacks, and their count per check")
 	flag.Parse()
-	registries := map[string]system.Registry{"snapd": system.Upstream(), "ours": system.Ours()}
+	registries := map[string]registry.Registry{"snapd": registry.Upstream(), "ours": registry.Ours()}
 	registry, ok := registries[*registryName]
 	if !ok || flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: shm-survey [-registry snapd|ours] [-baseline FILE] PATH...")
@@ -76,7 +77,7 @@ func main() {
 type tally struct{ snaps, plugsSlots int }
 
 // survey returns the refused plugs and slots of the snaps under path.
-func survey(path string, registry system.Registry, total *tally) ([]string, error) {
+func survey(path string, registry registry.Registry, total *tally) ([]string, error) {
 	var lines []string
 	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -4,18 +4,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snapd-shm/snapd-shm/interfaces/system"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 )
 
 // Our sanitizer drops the slots with a backslash and with more than 4 "*"
 // that snapd 2.64 keeps; each check is counted apart.
 func TestSurveyDropped(t *testing.T) {
 	var released, ours tally
-	known, err := survey("testdata", system.Upstream(), &released)
+	known, err := survey("testdata", registry.Upstream(), &released)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := survey("testdata", system.Ours(), &ours)
+	lines, err := survey("testdata", registry.Ours(), &ours)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ import (
 	"gopkg.in/yaml.v2"
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
+	"github.com/snapd-shm/snapd-shm/interfaces/registry"
 	"github.com/snapd-shm/snapd-shm/interfaces/system"
 )
 
@@ -182,7 +183,7 @@ func (s *state) profiles(n int) (map[string]string, error) {
 		return files, s.errs[key]
 	}
 	var connectErr error
-	generated, err := apparmor.Generate(system.Setup{Snaps: s.task.snaps, Registry: system.Upstream()}, apparmor.Options{
+	generated, err := apparmor.Generate(system.Setup{Snaps: s.task.snaps, Registry: registry.Upstream()}, apparmor.Options{
 		Prepare: func(sys *system.System) error {
 			for i, c := range s.connects[:n] {
 				err := s.task.connect(sys.Repository, c)
