@@ -263,42 +263,34 @@ func validateSharedMemoryName(name string) (globs int, err error) {
 	return strings.Count(name, "*"), nil
 }
 
-// sharedMemoryList returns a slot's "read" or "write" list, as snap.yaml
-// and snapd's state give it, []interface{}, all of whose items are strings.
-// Go code may store []string.
-func sharedMemoryList(attrs interfaces.Attrer, attr string) ([]interface{}, error) {
+// sharedMemoryList returns a slot's "read" or "write" list: snap.yaml and
+// snapd's state give []interface{} of strings, Go code may store []string.
+func sharedMemoryList(attrs interfaces.Attrer, attr string) ([]string, error) {
 	value, ok := attrs.Lookup(attr)
 	if !ok {
 		return nil, nil
 	}
+	notStrings := func() error {
+		return fmt.Errorf(`shared-memory %q attribute must be a list of strings, not "%v"`, attr, value)
+	}
 	switch list := value.(type) {
-	case []interface{}:
-		if sharedMemoryStrings(list) {
-			return list, nil
-		}
 	case []string:
-		items := make([]interface{}, len(list))
-		for i, name := range list {
-			items[i] = name
+		return list, nil
+	case []interface{}:
+		names := make([]string, len(list))
+		for i, item := range list {
+			if names[i], ok = item.(string); !ok {
+				return nil, notStrings()
+			}
 		}
-		return items, nil
+		return names, nil
 	}
-	return nil, fmt.Errorf(`shared-memory %q attribute must be a list of strings, not "%v"`, attr, value)
-}
-
-// sharedMemoryStrings reports whether all items of a list are strings.
-func sharedMemoryStrings(list []interface{}) bool {
-	for _, item := range list {
-		if _, ok := item.(string); !ok {
-			return false
-		}
-	}
-	return true
+	return nil, notStrings()
 }
 
 // sharedMemoryNames checks a slot's "read" and "write" lists, from snap.yaml
 // or from a connection, and returns them.
-func sharedMemoryNames(attrs interfaces.Attrer) (read, write []interface{}, err error) {
+func sharedMemoryNames(attrs interfaces.Attrer) (read, write []string, err error) {
 	if read, err = sharedMemoryList(attrs, "read"); err != nil {
 		return nil, nil, err
 	}
@@ -312,13 +304,13 @@ func sharedMemoryNames(attrs interfaces.Attrer) (read, write []interface{}, err 
 		return nil, nil, fmt.Errorf(`shared-memory interface cannot have more than %d "read" and "write" paths, not %d`, sharedMemoryMaxNames, count)
 	}
 	size := 0
-	for _, list := range [...][]interface{}{read, write} {
+	for _, list := range [...][]string{read, write} {
 		for _, name := range list {
-			globs, err := validateSharedMemoryName(name.(string))
+			globs, err := validateSharedMemoryName(name)
 			if err != nil {
 				return nil, nil, err
 			}
-			size += len(name.(string)) * (1 + globs)
+			size += len(name) * (1 + globs)
 		}
 	}
 	if size > sharedMemoryMaxSize {
@@ -463,9 +455,9 @@ func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) 
 		return "", false
 	}
 	size := 0
-	for _, list := range [...][]interface{}{read, write} {
+	for _, list := range [...][]string{read, write} {
 		for _, name := range list {
-			size += sharedMemoryRuleSize + len(name.(string))
+			size += sharedMemoryRuleSize + len(name)
 		}
 	}
 	rules := make([]byte, 0, size)
@@ -478,10 +470,10 @@ func sharedMemorySnippet(slot *interfaces.ConnectedSlot, side sharedMemorySide) 
 		}
 	}
 	for _, name := range write {
-		grant(name.(string), sharedMemoryReadWrite)
+		grant(name, sharedMemoryReadWrite)
 	}
 	for _, name := range read {
-		grant(name.(string), side.readPerm())
+		grant(name, side.readPerm())
 	}
 	return string(rules), semaphores && !everySemaphore
 }
