@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/snapd-shm/snapd-shm/interfaces/apparmor"
 	"github.com/snapd-shm/snapd-shm/interfaces/builtin"
+	"github.com/snapd-shm/snapd-shm/internal/aare"
 )
 
 // FuzzSharedMemoryName feeds names to a slot's "write" list. A rejected
@@ -373,27 +373,23 @@ func coversTemporaryNames(name string) bool {
 	return true
 }
 
-var expressionPerms = regexp.MustCompile(`< 0x[0-9a-f]+>`)
-
 const shmPrefix = "/(dev|run)/shm/"
 
 // checkTopLevelOfShm reads the parser's expression tree for rules. Every
 // alternative must be the shm prefix followed by an expression that cannot
 // match "/" nor the empty string, and each object must be matched by one.
-// Link rules add alternatives "path\x0target"; only the path part is a path.
 func checkTopLevelOfShm(tree string, objects []string) error {
 	matched := make([]bool, len(objects))
-	for _, alternative := range splitAlternatives(expressionPerms.ReplaceAllString(tree, "")) {
-		path := cutAtNul(alternative)
+	for _, path := range aare.Alternatives(tree) {
 		body, ok := strings.CutPrefix(path, shmPrefix)
 		if !ok {
 			return fmt.Errorf("expression %q is outside %s", path, shmPrefix)
 		}
-		re, err := syntax.Parse(goRegexp(body), syntax.Perl)
+		re, err := aare.Parse(body)
 		if err != nil {
 			return fmt.Errorf("cannot read expression %q: %v", body, err)
 		}
-		if admitsSlash(re) {
+		if aare.AdmitsSlash(re) {
 			return fmt.Errorf("expression %q can match a path below the top level", body)
 		}
 		matcher := regexp.MustCompile("^(?:" + re.String() + ")$")
@@ -401,7 +397,7 @@ func checkTopLevelOfShm(tree string, objects []string) error {
 			return fmt.Errorf("expression %q matches the shm directory itself", body)
 		}
 		for i, object := range objects {
-			matched[i] = matched[i] || matcher.MatchString(latin1(strings.ReplaceAll(object, "*", "x")))
+			matched[i] = matched[i] || matcher.MatchString(aare.Latin1(strings.ReplaceAll(object, "*", "x")))
 		}
 	}
 	for i, object := range objects {
@@ -410,136 +406,6 @@ func checkTopLevelOfShm(tree string, objects []string) error {
 		}
 	}
 	return nil
-}
-
-// splitAlternatives splits an expression at its top-level "|", unwrapping
-// groups that enclose a whole alternative.
-func splitAlternatives(expr string) []string {
-	var parts []string
-	depth, start := 0, 0
-	wrapped := strings.HasPrefix(expr, "(")
-	for i := 0; i < len(expr); i++ {
-		switch expr[i] {
-		case '\\':
-			i++
-		case '[':
-			i = classEnd(expr, i)
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 && i < len(expr)-1 {
-				wrapped = false
-			}
-		case '|':
-			if depth == 0 {
-				parts = append(parts, expr[start:i])
-				start = i + 1
-			}
-		}
-	}
-	parts = append(parts, expr[start:])
-	if len(parts) == 1 {
-		if wrapped {
-			return splitAlternatives(expr[1 : len(expr)-1])
-		}
-		return parts
-	}
-	var leaves []string
-	for _, part := range parts {
-		leaves = append(leaves, splitAlternatives(part)...)
-	}
-	return leaves
-}
-
-// cutAtNul returns the part of a link alternative before its "\x0".
-func cutAtNul(expr string) string {
-	for i := 0; i < len(expr); i++ {
-		switch {
-		case expr[i] == '[':
-			i = classEnd(expr, i)
-		case strings.HasPrefix(expr[i:], `\x0`) && (i+3 == len(expr) || !isHex(expr[i+3])):
-			return expr[:i]
-		case expr[i] == '\\':
-			i++
-		}
-	}
-	return expr
-}
-
-// classEnd returns the index of the "]" that closes the class opened at i.
-func classEnd(expr string, i int) int {
-	if j := strings.IndexByte(expr[i:], ']'); j > 0 {
-		return i + j
-	}
-	return len(expr)
-}
-
-func isHex(b byte) bool {
-	return strings.IndexByte("0123456789abcdefABCDEF", b) >= 0
-}
-
-// goRegexp translates the parser's notation into Go's, byte for rune: "\xNN"
-// is the byte NN, other escapes are literals, a bare "$" is a literal and
-// "[]" is the empty string.
-func goRegexp(expr string) string {
-	var b strings.Builder
-	for i := 0; i < len(expr); i++ {
-		c := expr[i]
-		switch {
-		case c == '\\' && i+1 < len(expr) && expr[i+1] == 'x':
-			j := i + 2
-			for j < len(expr) && j < i+4 && isHex(expr[j]) {
-				j++
-			}
-			fmt.Fprintf(&b, `\x{%s}`, expr[i+2:j])
-			i = j - 1
-		case c == '\\' && i+1 < len(expr):
-			b.WriteString(regexp.QuoteMeta(latin1(expr[i+1 : i+2])))
-			i++
-		case c == '$':
-			b.WriteString(`\$`)
-		case strings.HasPrefix(expr[i:], "[]"):
-			b.WriteString("(?:)")
-			i++
-		default:
-			b.WriteString(latin1(expr[i : i+1]))
-		}
-	}
-	return b.String()
-}
-
-// latin1 maps each byte to the rune of the same value, so that Go's
-// regexps, which work on runes, see the bytes AppArmor sees.
-func latin1(s string) string {
-	runes := make([]rune, len(s))
-	for i := 0; i < len(s); i++ {
-		runes[i] = rune(s[i])
-	}
-	return string(runes)
-}
-
-// admitsSlash reports whether any part of re can match "/".
-func admitsSlash(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return strings.ContainsRune(string(re.Rune), '/')
-	case syntax.OpCharClass:
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			if re.Rune[i] <= '/' && '/' <= re.Rune[i+1] {
-				return true
-			}
-		}
-		return false
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return true
-	}
-	for _, sub := range re.Sub {
-		if admitsSlash(sub) {
-			return true
-		}
-	}
-	return false
 }
 
 // The checker must catch the rules that the validator exists to prevent.
