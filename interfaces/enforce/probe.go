@@ -52,13 +52,19 @@ func BuildPrograms(dir string) (Programs, error) {
 	if err != nil {
 		return Programs{}, err
 	}
-	src, err := realsnapd.ModuleSource()
-	if err != nil {
-		return Programs{}, err
-	}
-	updateNS, err := realsnapd.UpdateNS(src)
+	updateNS, err := moduleUpdateNS()
 	if err != nil {
 		return Programs{}, err
 	}
 	return Programs{Probe: probe, UpdateNS: updateNS}, nil
+}
+
+// moduleUpdateNS builds snap-update-ns from the snapd module this program
+// is built with, and returns its path.
+func moduleUpdateNS() (string, error) {
+	src, err := realsnapd.ModuleSource()
+	if err != nil {
+		return "", err
+	}
+	return realsnapd.UpdateNS(src)
 }

@@ -52,7 +52,6 @@ type Programs struct {
 // run with them in the kernel.
 type Scene struct {
 	name     string
-	programs Programs
 	profiles []system.File
 	files    []uml.File
 	// probes maps an instance to the path of its probe.
@@ -89,7 +88,7 @@ var revisionPattern = regexp.MustCompile(`(?m)^@\{SNAP_REVISION\}="([^"]+)"$`)
 // snapd's record of the namespaces' current mount profiles, and makes each
 // snap's /var/snap/<instance>.
 func NewScene(name string, programs Programs, profiles, mounts []system.File) (*Scene, error) {
-	s := &Scene{name: name, programs: programs, profiles: slices.Clone(profiles), probes: make(map[string]string),
+	s := &Scene{name: name, profiles: slices.Clone(profiles), probes: make(map[string]string),
 		namespaces: make(map[string]string), setups: make(map[string]int)}
 	for _, p := range profiles {
 		instance, isApp := appInstance(p.Name)
@@ -170,11 +169,8 @@ func (s *Scene) SetUp(instance string) int {
 	if !s.hasProfile(profile) {
 		s.fail(fmt.Errorf("cannot run snap-update-ns of snap %q: it has no profile", instance))
 	}
-	s.setups[instance] = s.Add(uml.Step{Namespace: namespace, Argv: []string{
-		"/usr/bin/flock", "/run/snapd/lock/" + instance + ".lock",
-		"/bin/sh", "-c", `printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"`, profile,
-		SnapUpdateNSPath, "--from-snap-confine", instance,
-	}})
+	s.setups[instance] = s.Add(uml.Step{Namespace: namespace, Profile: profile, Lock: "/run/snapd/lock/" + instance + ".lock",
+		Argv: []string{SnapUpdateNSPath, "--from-snap-confine", instance}})
 	return s.setups[instance]
 }
 

@@ -311,11 +311,7 @@ func AccessTable(setup system.Setup, conn system.Connection, progress io.Writer)
 	}
 	if len(mounts.Files) > 0 {
 		fmt.Fprintf(progress, "building snapd %s's snap-update-ns from the snapd module, for the mount profiles (kept in the user's cache for the next run)\n", realsnapd.Version)
-		src, err := realsnapd.ModuleSource()
-		if err != nil {
-			return nil, err
-		}
-		if programs.UpdateNS, err = realsnapd.UpdateNS(src); err != nil {
+		if programs.UpdateNS, err = moduleUpdateNS(); err != nil {
 			return nil, err
 		}
 	}

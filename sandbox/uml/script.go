@@ -55,10 +55,10 @@ cat /sys/module/apparmor/parameters/enabled >$X/apparmor
 uname -r >$X/kernel
 [ "$(cat $X/apparmor)" = Y ] || fail "AppArmor is not enabled"
 
-# step OUT BACKGROUND NAMESPACE UID PROFILE NEEDS ARGV...
+# step OUT BACKGROUND NAMESPACE UID PROFILE NEEDS LOCK ARGV...
 step() {
-	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5 needs=$6
-	shift 6
+	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5 needs=$6 lock=$7
+	shift 7
 	for n in $needs; do
 		if [ "$(cat $X/out/$n.rc 2>/dev/null)" != 0 ]; then
 			echo skipped >$out.rc
@@ -67,6 +67,9 @@ step() {
 	done
 	if [ -n "$profile" ]; then
 		set -- sh -c 'printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"' "$profile" "$@"
+	fi
+	if [ -n "$lock" ]; then
+		set -- flock "$lock" "$@"
 	fi
 	if [ "$uid" != 0 ]; then
 		set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
@@ -96,7 +99,7 @@ B=$X/batch{{$b}}
 echo $? >$B/load.rc{{else}}echo 0 >$B/load.rc{{end}}
 [ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
 {{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
-{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}} '{{range $step.Needs}} {{$b}}-{{.}}{{end}}'{{range $step.Argv}} {{quote .}}{{end}}
+{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}} '{{range $step.Needs}} {{$b}}-{{.}}{{end}}' {{quote $step.Lock}}{{range $step.Argv}} {{quote .}}{{end}}
 {{end}}wait
 {{end}}
 finish
@@ -122,6 +125,9 @@ func initScript(dir string, batches []Batch) (string, error) {
 			}
 			if !namespaceName.MatchString(s.Namespace) || s.Namespace == "." || s.Namespace == ".." {
 				return "", fmt.Errorf("cannot use %q as a mount namespace name", s.Namespace)
+			}
+			if s.Lock != "" && !filepath.IsAbs(s.Lock) {
+				return "", fmt.Errorf("cannot lock %q: the path is not absolute", s.Lock)
 			}
 			if len(s.Argv) == 0 {
 				return "", fmt.Errorf("cannot run a step without a program")

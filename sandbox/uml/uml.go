@@ -72,6 +72,10 @@ type Step struct {
 	// Needs are earlier steps of the batch that must have exited 0 for
 	// this one to run; otherwise it is skipped.
 	Needs []int
+	// Lock, when set, is a file locked with flock(2) while the step
+	// runs, outside its profile, as snap-confine holds a snap's lock
+	// while snap-update-ns runs.
+	Lock string
 }
 
 // Profile is an AppArmor profile file, named as the profile it holds.

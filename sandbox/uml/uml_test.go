@@ -56,6 +56,8 @@ func (s *umlSuite) TestRun(c *C) {
 			{Argv: []string{"/bin/sh", "-c", "echo through > /tmp/fifo"}},
 			{Argv: []string{"/usr/bin/echo", "after a success"}, Needs: []int{0, 2}},
 			{Argv: []string{"/usr/bin/echo", "after a failure"}, Needs: []int{0, 1}},
+			{Argv: []string{"/bin/sh", "-c", "flock -n /tmp/lock true || echo held"}, Lock: "/tmp/lock"},
+			{Argv: []string{"/bin/sh", "-c", "flock -n /tmp/lock echo free"}},
 		},
 	}, {
 		Profiles: []uml.Profile{catProfile("  /tmp/denied r,\n")},
@@ -90,6 +92,8 @@ func (s *umlSuite) TestRun(c *C) {
 	c.Check(first[9].Stdout, Equals, "through\n", Commentf("a step in the background runs beside the next ones"))
 	c.Check(first[11], DeepEquals, uml.Result{Stdout: "after a success\n"})
 	c.Check(first[12], DeepEquals, uml.Result{Skipped: true, Exit: -1}, Commentf("a step whose needed step failed is skipped"))
+	c.Check(first[13].Stdout, Equals, "held\n", Commentf("a step's lock is held while it runs"))
+	c.Check(first[14].Stdout, Equals, "free\n", Commentf("and released after"))
 
 	c.Check(report.Results[1][0].Exit, Equals, 0, Commentf("the second batch replaced the profile"))
 	c.Check(report.Results[1][0].Stdout, Equals, "denied\n")
