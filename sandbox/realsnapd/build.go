@@ -140,7 +140,7 @@ func UpdateNS(src Source) (string, error) {
 		return "", err
 	}
 	dir, err := cached(src, "snap-update-ns", func(tree, out string) error {
-		return buildGo(tree, out, goBuilds[len(goBuilds)-1:])
+		return buildGo(tree, out, []goBuild{updateNSBuild})
 	})
 	if err != nil {
 		return "", err
@@ -265,14 +265,17 @@ type goBuild struct {
 	pkgs   []string
 }
 
-// goBuilds are snapd's Go programs; snap-update-ns is the last.
+// updateNSBuild is snap-update-ns's: static, as it runs inside a snap's
+// base, where the host's libraries are not.
+var updateNSBuild = goBuild{"usr/lib/snapd", true, true, []string{"./cmd/snap-update-ns"}}
+
+// goBuilds are snapd's Go programs.
 var goBuilds = []goBuild{
 	{"usr/lib/snapd", true, false, []string{"./cmd/snapd", "./cmd/snap-seccomp"}},
 	{"usr/bin", true, false, []string{"./cmd/snap"}},
-	// snap-exec and snapctl run inside a snap's base, and
-	// snap-update-ns too, where the host's libraries are not.
+	// snap-exec and snapctl run inside a snap's base too.
 	{"usr/lib/snapd", false, false, []string{"./cmd/snap-exec", "./cmd/snapctl"}},
-	{"usr/lib/snapd", true, true, []string{"./cmd/snap-update-ns"}},
+	updateNSBuild,
 }
 
 // buildGo builds Go programs of the snapd tree with Toolchain into out.
