@@ -169,11 +169,13 @@ func (s *squatSuite) TestConnectWhileRunning(c *C) {
 }
 
 // The same, with a file in the private /dev/shm's place and the fixed
-// snap-update-ns: it fails, and snapd's mount backend then discards the
-// preserved namespace and carries on (interfaces/mount's Backend.Setup).
-// The processes already running keep their namespace, without the
-// private /dev/shm, and get the private rules: they reach the host's
-// objects. The fix does not close this.
+// snap-update-ns: it fails, and snapd 2.64's mount backend then discards
+// the preserved namespace and carries on (interfaces/mount's
+// Backend.Setup). The processes already running keep their namespace,
+// without the private /dev/shm, and get the private rules: they reach the
+// host's objects. The fix's sixth commit makes the backend refuse the
+// connection instead, which spread's interfaces-shared-memory-private-connect
+// shows with snapd itself.
 func (s *squatSuite) TestConnectWhileRunningSquatted(c *C) {
 	r := s.connectSquatted.results
 	c.Check(r[s.connectSquatted.update].Exit, Equals, 1, Commentf("%+v", r[s.connectSquatted.update]))
