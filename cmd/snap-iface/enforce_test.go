@@ -19,7 +19,7 @@ func TestConnectEnforce(t *testing.T) {
 	}
 	// Progress, on stderr: the probe's build, the kernel's boot, its time.
 	progress := regexp.MustCompile(`^snap-iface: --enforce: building the probe program with gcc [^\n]*\n` +
-		`snap-iface: --enforce: booting the User-mode Linux kernel: in it, apparmor_parser compiles \d+ profiles, then \d+ probe steps run\n` +
+		`snap-iface: --enforce: compiling \d+ profiles with apparmor_parser for the User-mode Linux kernel, then booting it to load them and run \d+ probe steps\n` +
 		`snap-iface: --enforce: the kernel ran for \d+\.\d s\n$`)
 	if !progress.MatchString(r.stderr) {
 		t.Errorf("connect --enforce: progress on stderr %q, want it to match %s", r.stderr, progress)

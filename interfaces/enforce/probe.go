@@ -14,7 +14,8 @@ var probeSource []byte
 
 // BuildProbe compiles the probe program into dir with gcc and returns its
 // path; uml.ErrNoCompiler when gcc is missing. The probe does one operation
-// per run, with the real C library; see probe/probe.c for the operations.
+// per run, or serves many, one after another, as a resident step, with the
+// real C library; see probe/probe.c for the operations.
 func BuildProbe(dir string) (string, error) {
 	return uml.Compile(dir, "probe", probeSource)
 }

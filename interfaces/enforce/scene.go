@@ -234,6 +234,14 @@ func (s *Scene) Background(step int) int {
 	return step
 }
 
+// Resident makes a probe step a request to one probe process that serves
+// every resident step of its snap, profile and namespace (uml.Step's
+// Resident), and returns its index: a step that starts no process.
+func (s *Scene) Resident(step int) int {
+	s.steps[step].Resident = true
+	return step
+}
+
 // Steps returns the scene's steps so far, in order.
 func (s *Scene) Steps() []uml.Step {
 	return s.steps

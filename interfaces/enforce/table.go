@@ -218,14 +218,16 @@ func (p *AccessProbe) addRow(row Row) {
 	semaphore, isSemaphore := strings.CutPrefix(row.Sample, "sem.")
 	for i, side := range sides {
 		namespace := p.scene.Namespace(side.Snap)
-		remove := func() { p.scene.Unconfined(namespace, "/usr/bin/rm", "-f", "--", "/dev/shm/"+row.Sample) }
+		unconfined := func(args ...string) { p.scene.Resident(p.scene.Unconfined(namespace, args...)) }
+		remove := func() { unconfined("shm-unlink", object) }
 		probe := func(column func(*Access) *Outcome, args ...string) {
-			p.cells = append(p.cells, cell{row: r, slot: i == 1, column: column, step: p.scene.App(side.Snap, side.App, args...)})
+			step := p.scene.Resident(p.scene.App(side.Snap, side.App, args...))
+			p.cells = append(p.cells, cell{row: r, slot: i == 1, column: column, step: step})
 		}
 		if isSemaphore {
-			p.scene.Unconfined(namespace, "sem-create", "/"+semaphore)
+			unconfined("sem-create", "/"+semaphore)
 		} else {
-			p.scene.Unconfined(namespace, "shm-create", object)
+			unconfined("shm-create", object)
 		}
 		probe(func(a *Access) *Outcome { return &a.OpenRead }, "shm-open", object, "ro")
 		probe(func(a *Access) *Outcome { return &a.OpenWrite }, "shm-open", object, "rw")
@@ -323,7 +325,7 @@ func AccessTable(setup system.Setup, conn system.Connection, progress io.Writer)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(progress, "booting the User-mode Linux kernel: in it, apparmor_parser compiles %d profiles, then %d probe steps run\n", len(batch.Profiles), len(batch.Steps))
+	fmt.Fprintf(progress, "compiling %d profiles with apparmor_parser for the User-mode Linux kernel, then booting it to load them and run %d probe steps\n", len(batch.Profiles), len(batch.Steps))
 	start := time.Now()
 	report, err := uml.Run([]uml.Batch{batch})
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 // and everything the steps create stay inside the kernel.
 var initTemplate = template.Must(template.New("init").Funcs(template.FuncMap{
 	"quote": quote.Shell,
-	"dir":   func(path string) string { return quote.Shell(filepath.Dir(path)) },
 	"mode":  func(mode os.FileMode) string { return fmt.Sprintf("%o", mode.Perm()) },
 }).Parse(`#!/bin/sh
 X={{.Dir}}
@@ -54,53 +53,16 @@ echo 0 >/proc/sys/kernel/printk_ratelimit
 cat /sys/module/apparmor/parameters/enabled >$X/apparmor
 uname -r >$X/kernel
 [ "$(cat $X/apparmor)" = Y ] || fail "AppArmor is not enabled"
-
-# step OUT BACKGROUND NAMESPACE UID PROFILE NEEDS LOCK ARGV...
-step() {
-	out=$X/out/$1 background=$2 ns=$3 uid=$4 profile=$5 needs=$6 lock=$7
-	shift 7
-	for n in $needs; do
-		if [ "$(cat $X/out/$n.rc 2>/dev/null)" != 0 ]; then
-			echo skipped >$out.rc
-			return
-		fi
-	done
-	if [ -n "$profile" ]; then
-		set -- sh -c 'printf "exec %s" "$0" >/proc/self/attr/exec && exec "$@"' "$profile" "$@"
-	fi
-	if [ -n "$lock" ]; then
-		set -- flock "$lock" "$@"
-	fi
-	if [ "$uid" != 0 ]; then
-		set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
-	fi
-	if [ -n "$ns" ]; then
-		if [ ! -e /run/ns/$ns ]; then
-			touch /run/ns/$ns && unshare --mount=/run/ns/$ns --propagation private true || echo "cannot create mount namespace $ns"
-		fi
-		set -- nsenter --mount=/run/ns/$ns -- "$@"
-	fi
-	if [ "$background" = true ]; then
-		run "$@" &
-	else
-		run "$@"
-	fi
-}
-run() {
-	"$@" >$out.out 2>$out.err </dev/null &
-	echo $! >$out.pid
-	wait $!
-	echo $? >$out.rc
-}
+{{if .Features}}aa-features-abi -x -w $X/features || fail "cannot read the kernel's AppArmor features"
+{{end}}
 {{range $b, $batch := .Batches}}
 # batch {{$b}}
 B=$X/batch{{$b}}
-{{if $batch.Profiles}}apparmor_parser --replace --skip-cache{{range $p, $_ := $batch.Profiles}} $B/profile{{$p}}{{end}} >$B/load.log 2>&1
+{{if $batch.Profiles}}apparmor_parser --replace --binary $B/policy >$B/load.log 2>&1
 echo $? >$B/load.rc{{else}}echo 0 >$B/load.rc{{end}}
 [ "$(cat $B/load.rc)" = 0 ] || fail "cannot load the profiles of batch {{$b}}"
-{{range $f, $file := $batch.Files}}mkdir -p {{dir $file.Path}} && cp $B/file{{$f}} {{quote $file.Path}} && chmod {{mode $file.Mode}} {{quote $file.Path}}
-{{end}}{{range $s, $step := $batch.Steps}}step {{$b}}-{{$s}} {{$step.Background}} {{quote $step.Namespace}} {{$step.UID}} {{quote $step.Profile}} '{{range $step.Needs}} {{$b}}-{{.}}{{end}}' {{quote $step.Lock}}{{range $step.Argv}} {{quote .}}{{end}}
-{{end}}wait
+{{range $f, $file := $batch.Files}}install -D -m {{mode $file.Mode}} $B/file{{$f}} {{quote $file.Path}}
+{{end}}$X/steps $B/steps || fail "cannot run the steps of batch {{$b}}"
 {{end}}
 finish
 `))
@@ -112,7 +74,7 @@ var plainPath = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
 // namespaceName is what a Step's Namespace may be: it names a file.
 var namespaceName = regexp.MustCompile(`^[A-Za-z0-9_.-]*$`)
 
-func initScript(dir string, batches []Batch) (string, error) {
+func initScript(dir string, batches []Batch, features bool) (string, error) {
 	if !plainPath.MatchString(dir) {
 		return "", fmt.Errorf("cannot use %q as the kernel's exchange directory: set TMPDIR to a path of letters, digits and ._/-", dir)
 	}
@@ -132,6 +94,20 @@ func initScript(dir string, batches []Batch) (string, error) {
 			if len(s.Argv) == 0 {
 				return "", fmt.Errorf("cannot run a step without a program")
 			}
+			if s.Background && s.Lock != "" {
+				return "", fmt.Errorf("cannot hold lock %q for a step in the background", s.Lock)
+			}
+			if s.Resident && (s.Background || s.Lock != "") {
+				return "", fmt.Errorf("cannot run resident step %q in the background or with a lock", s.Argv)
+			}
+			if s.UID < 0 {
+				return "", fmt.Errorf("cannot run a step as user %d", s.UID)
+			}
+			for _, field := range append([]string{s.Profile, s.Lock}, s.Argv...) {
+				if strings.ContainsRune(field, 0) {
+					return "", fmt.Errorf("cannot pass %q to a step: it holds a NUL", field)
+				}
+			}
 		}
 		for _, f := range b.Files {
 			if !filepath.IsAbs(f.Path) {
@@ -141,8 +117,9 @@ func initScript(dir string, batches []Batch) (string, error) {
 	}
 	var script strings.Builder
 	err := initTemplate.Execute(&script, struct {
-		Dir     string
-		Batches []Batch
-	}{dir, batches})
+		Dir      string
+		Batches  []Batch
+		Features bool
+	}{dir, batches, features})
 	return script.String(), err
 }

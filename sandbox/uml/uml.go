@@ -4,12 +4,14 @@
 //
 // Run boots the kernel once with the host's root as its hostfs root, builds a
 // fresh root from a tmpfs (the host's /usr and /etc, a tmpfs on /dev/shm, /snap
-// and /tmp), and runs batches: each loads its profiles with the real
-// apparmor_parser, installs its files and runs its steps, in order. A step is
-// a program started under a profile, as snap-confine starts a snap's app, in
-// the initial mount namespace or in a named private one. Run brings back each
+// and /tmp), and runs batches: each loads its profiles, which the real
+// apparmor_parser compiled on the host for the kernel's own features (see
+// Features), installs its files and runs its steps, in order. A step is a
+// program started under a profile, as snap-confine starts a snap's app, in
+// the initial mount namespace or in a named private one, or a request to
+// such a program kept running (Step's Resident). Run brings back each
 // step's exit status and output, and the kernel's AppArmor denials. It
-// needs gcc: see xstate/xstate.c.
+// needs gcc: see xstate/xstate.c and steps/steps.c.
 package uml
 
 import (
@@ -76,6 +78,13 @@ type Step struct {
 	// runs, outside its profile, as snap-confine holds a snap's lock
 	// while snap-update-ns runs.
 	Lock string
+	// Resident sends Argv[1:] as a request to one process, "Argv[0]
+	// serve", which the first resident step of the same program,
+	// namespace, user and profile starts and which serves the batch's
+	// later ones: a step that costs no process of its own. The program
+	// must speak steps/steps.c's protocol. Denials are the process's,
+	// over all its steps.
+	Resident bool
 }
 
 // Profile is an AppArmor profile file, named as the profile it holds.
@@ -120,25 +129,42 @@ type Report struct {
 // does not boot, when AppArmor is not enabled in it, or when
 // apparmor_parser rejects a profile.
 func Run(batches []Batch) (*Report, error) {
-	if _, err := KernelPath(); err != nil {
+	features, err := Features()
+	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "snapd-shm-uml-")
+	dir, done, err := exchangeDir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot create the kernel's exchange directory: %v", err)
+		return nil, err
 	}
-	if os.Getenv(KeepEnv) == "" {
-		defer os.RemoveAll(dir)
-	} else {
-		fmt.Fprintf(os.Stderr, "uml: keeping %s\n", dir)
+	defer done()
+	if _, err := buildSteps(dir); err != nil {
+		return nil, err
 	}
-	if err := writeBatches(dir, batches); err != nil {
+	if err := writeBatches(dir, batches, features); err != nil {
 		return nil, err
 	}
 	if err := Boot(dir, "512M", timeout(batches)); err != nil {
 		return nil, err
 	}
 	return readReport(dir, batches)
+}
+
+// exchangeDir creates the directory a boot shares with the host, and
+// returns it with a function that removes it, unless KeepEnv is set.
+func exchangeDir() (string, func(), error) {
+	if _, err := KernelPath(); err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", "snapd-shm-uml-")
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot create the kernel's exchange directory: %v", err)
+	}
+	if os.Getenv(KeepEnv) != "" {
+		fmt.Fprintf(os.Stderr, "uml: keeping %s\n", dir)
+		return dir, func() {}, nil
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
 }
 
 // Boot runs the kernel with dir/init.sh as PID 1, memory as its RAM and dir
@@ -226,7 +252,11 @@ func tail(path string) string {
 	return strconv.Quote(strings.Join(lines, "\n"))
 }
 
-func writeBatches(dir string, batches []Batch) error {
+// writeBatches writes what the kernel runs into dir: each batch's files,
+// steps and profiles, compiled with features, and the init script. With
+// features "", the init script writes the kernel's features to
+// dir/features instead, and batches must have no profiles.
+func writeBatches(dir string, batches []Batch, features string) error {
 	if err := os.Mkdir(filepath.Join(dir, "out"), 0755); err != nil {
 		return err
 	}
@@ -239,6 +269,9 @@ func writeBatches(dir string, batches []Batch) error {
 			if err := os.WriteFile(filepath.Join(batchDir, fmt.Sprintf("profile%d", p)), []byte(profile.Text), 0644); err != nil {
 				return fmt.Errorf("cannot write profile %q: %v", profile.Name, err)
 			}
+		}
+		if err := os.WriteFile(filepath.Join(batchDir, "steps"), stepsFile(dir, b, batch.Steps), 0644); err != nil {
+			return err
 		}
 		for f, file := range batch.Files {
 			target := filepath.Join(batchDir, fmt.Sprintf("file%d", f))
@@ -253,9 +286,16 @@ func writeBatches(dir string, batches []Batch) error {
 			}
 		}
 	}
-	script, err := initScript(dir, batches)
+	script, err := initScript(dir, batches, features == "")
 	if err != nil {
 		return err
+	}
+	for b, batch := range batches {
+		if len(batch.Profiles) > 0 {
+			if err := compile(features, filepath.Join(dir, fmt.Sprintf("batch%d", b)), batch.Profiles); err != nil {
+				return err
+			}
+		}
 	}
 	return os.WriteFile(filepath.Join(dir, "init.sh"), []byte(script), 0755)
 }

@@ -101,6 +101,62 @@ func (s *umlSuite) TestRun(c *C) {
 	c.Check(report.Denials, DeepEquals, first[1].Denials)
 }
 
+// lineServer serves resident steps: it replies to each request, a path,
+// with the path's first line, read by the server's own process.
+const lineServer = `#!/bin/bash
+[ "$1" = serve ] || exit 2
+while IFS= read -r -d '' n && IFS= read -r -d '' path; do
+	if { IFS= read -r out <"$path"; } 2>/dev/null; then status=0; else status=1 out="cannot read $path"; fi
+	printf '%d %d\n%s\n' "$status" $((${#out} + 1)) "$out"
+done
+`
+
+func (s *umlSuite) TestRunResident(c *C) {
+	dir := c.MkDir()
+	for name, text := range map[string]string{"server": lineServer, "allowed": "allowed\n", "denied": "denied\n"} {
+		c.Assert(os.WriteFile(filepath.Join(dir, name), []byte(text), 0644), IsNil)
+	}
+	server := catProfile("  /tmp/server r,\n  /usr/bin/bash mrix,\n  /etc/{nsswitch.conf,passwd} r,\n")
+	report, err := uml.Run([]uml.Batch{{
+		Profiles: []uml.Profile{server},
+		Files: []uml.File{
+			{Path: "/tmp/server", Source: filepath.Join(dir, "server"), Mode: 0755},
+			{Path: "/tmp/allowed", Source: filepath.Join(dir, "allowed"), Mode: 0644},
+			{Path: "/tmp/denied", Source: filepath.Join(dir, "denied"), Mode: 0644},
+		},
+		Steps: []uml.Step{
+			{Argv: []string{"/tmp/server", "/tmp/allowed"}, Profile: "uml-test", Resident: true},
+			{Argv: []string{"/tmp/server", "/tmp/denied"}, Profile: "uml-test", Resident: true},
+			{Argv: []string{"/tmp/server", "/tmp/denied"}, Resident: true},
+			{Argv: []string{"/tmp/server", "/tmp/allowed"}, Profile: "uml-test", Resident: true, Needs: []int{1}},
+			{Argv: []string{"/usr/bin/true", "/tmp/allowed"}, Resident: true},
+		},
+	}})
+	c.Assert(err, IsNil)
+	r := report.Results[0]
+	c.Check(r[0].Stdout, Equals, "allowed\n")
+	c.Check(r[0].Exit, Equals, 0)
+	c.Check(r[1].Exit, Equals, 1)
+	c.Check(r[1].Stdout, Equals, "cannot read /tmp/denied\n")
+	c.Check(r[2].Stdout, Equals, "denied\n", Commentf("another profile is another process"))
+	// One process served the confined steps: its denial is theirs.
+	c.Assert(r[1].Denials, HasLen, 1)
+	c.Check(r[1].Denials[0].Name, Equals, "/tmp/denied")
+	c.Check(r[0].Denials, DeepEquals, r[1].Denials)
+	c.Check(r[3], DeepEquals, uml.Result{Skipped: true, Exit: -1})
+	c.Check(r[4].Exit, Equals, 127, Commentf("a program that does not serve fails its step"))
+}
+
+func (s *umlSuite) TestRunResidentAlone(c *C) {
+	for _, step := range []uml.Step{
+		{Argv: []string{"/usr/bin/true"}, Resident: true, Background: true},
+		{Argv: []string{"/usr/bin/true"}, Resident: true, Lock: "/tmp/lock"},
+	} {
+		_, err := uml.Run([]uml.Batch{{Steps: []uml.Step{step}}})
+		c.Check(err, ErrorMatches, `cannot run resident step .* in the background or with a lock`)
+	}
+}
+
 func (s *umlSuite) TestRunNeedsAnEarlierStep(c *C) {
 	for _, needs := range [][]int{{0}, {1}, {-1}} {
 		_, err := uml.Run([]uml.Batch{{Steps: []uml.Step{{Argv: []string{"/usr/bin/true"}, Background: true}, {Argv: []string{"/usr/bin/true"}, Needs: needs}}}})
@@ -111,7 +167,27 @@ func (s *umlSuite) TestRunNeedsAnEarlierStep(c *C) {
 func (s *umlSuite) TestRunRejectedProfile(c *C) {
 	_, err := uml.Run([]uml.Batch{{Profiles: []uml.Profile{{Name: "broken", Text: "profile broken { /tmp/x rw }\n"}}}})
 	c.Assert(err, NotNil)
-	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not load profiles broken into the kernel: "), Equals, true, Commentf("%v", err))
+	c.Check(strings.HasPrefix(err.Error(), "apparmor_parser could not compile profiles broken: "), Equals, true, Commentf("%v", err))
+}
+
+// The kernel's features are read by a boot of their own, once, and kept
+// in the user's cache.
+func (s *umlSuite) TestFeatures(c *C) {
+	defer os.Setenv("XDG_CACHE_HOME", os.Getenv("XDG_CACHE_HOME"))
+	c.Assert(os.Setenv("XDG_CACHE_HOME", c.MkDir()), IsNil)
+	path, err := uml.Features()
+	c.Assert(err, IsNil)
+	c.Check(strings.HasPrefix(path, os.Getenv("XDG_CACHE_HOME")), Equals, true, Commentf("%s", path))
+	data, err := os.ReadFile(path)
+	c.Assert(err, IsNil)
+	c.Check(string(data), Matches, `(?s).*\bdomain \{.*\bfile \{mask \{create read write exec append mmap_exec link lock.*`)
+	c.Assert(os.WriteFile(path, []byte("kept"), 0644), IsNil)
+	again, err := uml.Features()
+	c.Assert(err, IsNil)
+	c.Check(again, Equals, path)
+	kept, err := os.ReadFile(again)
+	c.Assert(err, IsNil)
+	c.Check(string(kept), Equals, "kept", Commentf("the cache is read, not the kernel"))
 }
 
 // A program compiled once is copied from the cache after, without gcc;

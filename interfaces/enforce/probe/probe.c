@@ -5,6 +5,12 @@
  * Objects are created with mode 0666 whatever the umask, so that file
  * permissions let every user in and only AppArmor decides.
  *
+ * "probe serve" does the same for each request on its standard input, a
+ * resident step of sandbox/uml (see steps.c there): a request is the
+ * number of arguments and the arguments, each NUL-terminated; the reply is
+ * "STATUS LENGTH\n" and the LENGTH bytes that the operation would print.
+ * Each operation closes what it opened.
+ *
  *   shm-open NAME ro|rw   shm_open for reading, or for reading and writing
  *   shm-create NAME       shm_open(O_CREAT|O_EXCL|O_RDWR), then ftruncate
  *   shm-map NAME          shm_open(O_RDWR), mmap(PROT_WRITE, MAP_SHARED), write
@@ -30,6 +36,7 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -41,11 +48,33 @@
 
 static int shm_rw(const char *name) { return shm_open(name, O_RDWR, 0); }
 
+static int sem_wait5(sem_t *sem)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	return sem_timedwait(sem, &deadline);
+}
+
+/* sem_then runs then, if any, on a semaphore sem_open returned, and closes it. */
+static int sem_then(sem_t *sem, int (*then)(sem_t *))
+{
+	int rc, saved;
+
+	if (sem == SEM_FAILED)
+		return -1;
+	rc = then ? then(sem) : 0;
+	saved = errno;
+	sem_close(sem);
+	errno = saved;
+	return rc;
+}
+
 static int op(int argc, char **argv)
 {
 	const char *cmd = argv[1], *arg = argv[2];
 	int fd;
-	sem_t *sem;
 
 	if (!strcmp(cmd, "shm-open") && argc == 4)
 		return shm_open(arg, strcmp(argv[3], "rw") ? O_RDONLY : O_RDWR, 0) < 0 ? -1 : 0;
@@ -80,17 +109,13 @@ static int op(int argc, char **argv)
 	if (!strcmp(cmd, "shm-unlink") && argc == 3)
 		return shm_unlink(arg);
 	if (!strcmp(cmd, "sem-create") && argc == 3)
-		return sem_open(arg, O_CREAT | O_EXCL, 0666, 0) == SEM_FAILED ? -1 : 0;
+		return sem_then(sem_open(arg, O_CREAT | O_EXCL, 0666, 0), NULL);
 	if (!strcmp(cmd, "sem-open") && argc == 3)
-		return sem_open(arg, 0) == SEM_FAILED ? -1 : 0;
+		return sem_then(sem_open(arg, 0), NULL);
 	if (!strcmp(cmd, "sem-post") && argc == 3)
-		return (sem = sem_open(arg, 0)) == SEM_FAILED ? -1 : sem_post(sem);
-	if (!strcmp(cmd, "sem-wait") && argc == 3) {
-		struct timespec deadline;
-		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += 5;
-		return (sem = sem_open(arg, 0)) == SEM_FAILED ? -1 : sem_timedwait(sem, &deadline);
-	}
+		return sem_then(sem_open(arg, 0), sem_post);
+	if (!strcmp(cmd, "sem-wait") && argc == 3)
+		return sem_then(sem_open(arg, 0), sem_wait5);
 	if (!strcmp(cmd, "sem-unlink") && argc == 3)
 		return sem_unlink(arg);
 	if (!strcmp(cmd, "open") && argc == 4) {
@@ -117,20 +142,53 @@ static int op(int argc, char **argv)
 	return -2;
 }
 
-int main(int argc, char **argv)
+/* run does one operation and writes what it prints into text; it returns
+ * the exit status. */
+static int run(int argc, char **argv, char *text, size_t size)
 {
-	int rc;
+	int rc = argc >= 3 ? op(argc, argv) : -2;
 
-	umask(0);
-	rc = argc >= 3 ? op(argc, argv) : -2;
 	if (rc == -2) {
-		fprintf(stderr, "usage: probe OPERATION ARGS... (see probe.c)\n");
+		snprintf(text, size, "usage: probe OPERATION ARGS... (see probe.c)\n");
 		return 2;
 	}
-	if (rc < 0) {
-		printf("%s\n", strerrorname_np(errno));
-		return 1;
+	snprintf(text, size, "%s\n", rc < 0 ? strerrorname_np(errno) : "ok");
+	return rc < 0 ? 1 : 0;
+}
+
+static int serve(void)
+{
+	char *args[8], *field = NULL, text[256];
+	size_t size = 0;
+	int n, status;
+
+	while (getdelim(&field, &size, 0, stdin) > 0) {
+		n = atoi(field);
+		args[0] = "probe";
+		for (int i = 1; i <= n; i++) {
+			if (i >= 8 || getdelim(&field, &size, 0, stdin) <= 0)
+				return 2;
+			args[i] = strdup(field);
+		}
+		status = run(n + 1, args, text, sizeof text);
+		printf("%d %zu\n%s", status, strlen(text), text);
+		fflush(stdout);
+		for (int i = 1; i <= n; i++)
+			free(args[i]);
+		close_range(3, ~0U, 0);
 	}
-	printf("ok\n");
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char text[256];
+	int status;
+
+	umask(0);
+	if (argc == 2 && !strcmp(argv[1], "serve"))
+		return serve();
+	status = run(argc, argv, text, sizeof text);
+	fputs(text, status == 2 ? stderr : stdout);
+	return status;
 }
