@@ -24,7 +24,7 @@ func Compile(dir, name string, source []byte, flags ...string) (string, error) {
 		return "", ErrNoCompiler
 	}
 	path := filepath.Join(dir, name)
-	cached := cachePath(gcc, source, flags)
+	cached := cacheFile("gcc-", gcc, append([]byte(fmt.Sprintf("%q\x00", flags)), source...))
 	if cached != "" && copyExecutable(cached, path) == nil {
 		return path, nil
 	}
@@ -44,21 +44,23 @@ func Compile(dir, name string, source []byte, flags ...string) (string, error) {
 	return path, nil
 }
 
-// cachePath is where a program compiled from source with flags by gcc is
-// kept, named by their digest and gcc's own; "" without a cache directory.
-func cachePath(gcc string, source []byte, flags []string) string {
+// cacheFile is the path of a file kept for the next runs, named prefix and
+// the digest of tool's identity (its path, size and time) and of key: in
+// the user's cache, or else in the temporary directory; "" when tool is
+// gone.
+func cacheFile(prefix, tool string, key []byte) string {
+	info, err := os.Stat(tool)
+	if err != nil {
+		return ""
+	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return ""
-	}
-	info, err := os.Stat(gcc)
-	if err != nil {
-		return ""
+		cache = os.TempDir()
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%q\x00", gcc, info.Size(), info.ModTime().UnixNano(), flags)
-	h.Write(source)
-	return filepath.Join(cache, "snapd-shm", "gcc-"+hex.EncodeToString(h.Sum(nil))[:32])
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", tool, info.Size(), info.ModTime().UnixNano())
+	h.Write(key)
+	return filepath.Join(cache, "snapd-shm", prefix+hex.EncodeToString(h.Sum(nil))[:32])
 }
 
 // copyExecutable copies a program, executable.

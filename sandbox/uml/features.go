@@ -2,8 +2,6 @@ package uml
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -25,9 +23,9 @@ func Features() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cached, err := featuresPath(kernel)
-	if err != nil {
-		return "", err
+	cached := cacheFile("apparmor-features-", kernel, nil)
+	if cached == "" {
+		return "", ErrNoKernel
 	}
 	if _, err := os.Stat(cached); err == nil {
 		return cached, nil
@@ -56,22 +54,6 @@ func Features() (string, error) {
 		return "", err
 	}
 	return cached, os.Rename(cached+".new", cached)
-}
-
-// featuresPath is where the features of kernel are kept: in the user's
-// cache, or else in the temporary directory.
-func featuresPath(kernel string) (string, error) {
-	info, err := os.Stat(kernel)
-	if err != nil {
-		return "", err
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d", kernel, info.Size(), info.ModTime().UnixNano())
-	return filepath.Join(cache, "snapd-shm", "apparmor-features-"+hex.EncodeToString(h.Sum(nil))[:32]), nil
 }
 
 // compile compiles profiles with features into dir/policy, which the
