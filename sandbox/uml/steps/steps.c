@@ -14,9 +14,10 @@
  *
  * A resident step is a request to one process, "ARGV[0] serve", started
  * by the first resident step of that program, namespace, user and profile
- * and kept until the last step: ARGV[1:] are sent to it, as the count
- * and the arguments, each NUL-terminated, and it replies "STATUS
- * LENGTH\n" and LENGTH bytes of output. OUT.pid is that process's.
+ * and kept until the last step: ARGV[1:] are sent to it, as the count and
+ * the arguments, each NUL-terminated, and it replies "STATUS LENGTH\n"
+ * and LENGTH bytes of output. OUT.pid is that process's. A batch has at
+ * most 64 such processes; past them, a resident step fails with 127.
  *
  * The child enters the mount namespace (creating it with unshare(1) the
  * first time), takes on the user, asks for the profile on exec, as
