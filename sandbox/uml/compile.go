@@ -37,11 +37,34 @@ func Compile(dir, name string, source []byte, flags ...string) (string, error) {
 	}
 	if cached != "" {
 		// A cache that cannot be written only costs the next run a compile.
-		if os.MkdirAll(filepath.Dir(cached), 0755) == nil && copyExecutable(path, cached+".new") == nil {
-			os.Rename(cached+".new", cached)
-		}
+		keep(path, cached)
 	}
 	return path, nil
+}
+
+// keep copies source into the cache as cached, whole or not at all, though
+// other runs may keep the same file at the same time.
+func keep(source, cached string) error {
+	data, err := os.ReadFile(source)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(cached), 0755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(cached), filepath.Base(cached)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), cached)
 }
 
 // cacheFile is the path of a file kept for the next runs, named prefix and

@@ -47,13 +47,7 @@ func Features() (string, error) {
 	if _, err := os.Stat(filepath.Join(dir, "features")); err != nil {
 		return "", fmt.Errorf("cannot read the kernel's AppArmor features: init said: %s", tail(filepath.Join(dir, "init.log")))
 	}
-	if err := os.MkdirAll(filepath.Dir(cached), 0755); err != nil {
-		return "", err
-	}
-	if err := copyFile(filepath.Join(dir, "features"), cached+".new"); err != nil {
-		return "", err
-	}
-	return cached, os.Rename(cached+".new", cached)
+	return cached, keep(filepath.Join(dir, "features"), cached)
 }
 
 // compile compiles profiles with features into dir/policy, which the
