@@ -50,9 +50,9 @@ func Features() (string, error) {
 	return cached, keep(filepath.Join(dir, "features"), cached)
 }
 
-// compile compiles profiles with features into dir/policy, which the
+// compilePolicy compiles profiles with features into dir/policy, which the
 // kernel's apparmor_parser then loads as it is.
-func compile(features, dir string, profiles []Profile) error {
+func compilePolicy(features, dir string, profiles []Profile) error {
 	parser, err := exec.LookPath("apparmor_parser")
 	if err != nil {
 		return ErrNoParser

@@ -292,7 +292,7 @@ func writeBatches(dir string, batches []Batch, features string) error {
 	}
 	for b, batch := range batches {
 		if len(batch.Profiles) > 0 {
-			if err := compile(features, filepath.Join(dir, fmt.Sprintf("batch%d", b)), batch.Profiles); err != nil {
+			if err := compilePolicy(features, filepath.Join(dir, fmt.Sprintf("batch%d", b)), batch.Profiles); err != nil {
 				return err
 			}
 		}

@@ -104,6 +104,12 @@ static void redirect(int fd, const char *out, const char *suffix, int flags)
 	close(f);
 }
 
+/* ns_path writes the path of the file that holds namespace ns. */
+static void ns_path(char *path, size_t size, const char *ns)
+{
+	snprintf(path, size, "/run/ns/%s", ns);
+}
+
 /* ensure_namespace makes the file of namespace ns hold a mount namespace
  * of its own, with private propagation, unless it already does. */
 static void ensure_namespace(const char *ns)
@@ -112,7 +118,7 @@ static void ensure_namespace(const char *ns)
 	pid_t pid;
 	int fd;
 
-	snprintf(path, sizeof path, "/run/ns/%s", ns);
+	ns_path(path, sizeof path, ns);
 	if (access(path, F_OK) == 0)
 		return;
 	if ((fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) >= 0)
@@ -134,7 +140,7 @@ static void enter(const struct step *s)
 
 	signal(SIGPIPE, SIG_DFL);
 	if (*s->ns) {
-		snprintf(path, sizeof path, "/run/ns/%s", s->ns);
+		ns_path(path, sizeof path, s->ns);
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, CLONE_NEWNS) < 0)
 			die("cannot enter mount namespace", s->ns);
 	}
